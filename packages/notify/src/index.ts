@@ -1,0 +1,1 @@
+export type { AlertMessage, DeliveryOutcome, Publisher, SendContext } from "./publisher.js";
