@@ -52,12 +52,24 @@ export function validateBar(bar: Bar): BarCheck {
   }
   const t = bar.time;
   if (typeof t !== 'number' || !Number.isInteger(t) || t < 0) {
-    return { ok: false, reason: 'bad_time', field: 'time', value: t, message: `time is not epoch ms: ${String(t)}` };
+    return {
+      ok: false,
+      reason: 'bad_time',
+      field: 'time',
+      value: t,
+      message: `time is not epoch ms: ${String(t)}`,
+    };
   }
   for (const f of PRICE_FIELDS) {
     const v = bar[f];
     if (typeof v !== 'number' || !Number.isFinite(v)) {
-      return { ok: false, reason: 'non_finite', field: f, value: v, message: `${f} is not a finite number: ${String(v)}` };
+      return {
+        ok: false,
+        reason: 'non_finite',
+        field: f,
+        value: v,
+        message: `${f} is not a finite number: ${String(v)}`,
+      };
     }
   }
   if (bar.volume < 0) {
@@ -70,22 +82,38 @@ export function validateBar(bar: Bar): BarCheck {
     };
   }
   const ohlc = checkOhlc(bar);
-  if (ohlc) return { ok: false, reason: 'ohlc_inconsistent', field: ohlc.field, value: bar[ohlc.field], message: ohlc.message };
+  if (ohlc)
+    return {
+      ok: false,
+      reason: 'ohlc_inconsistent',
+      field: ohlc.field,
+      value: bar[ohlc.field],
+      message: ohlc.message,
+    };
   const aux = bar.aux;
   if (aux !== undefined) {
     for (const key in aux) {
       const v = aux[key];
       if (typeof v !== 'number' || !Number.isFinite(v)) {
-        return { ok: false, reason: 'non_finite', field: `aux.${key}`, value: v, message: `aux.${key} is not a finite number: ${String(v)}` };
+        return {
+          ok: false,
+          reason: 'non_finite',
+          field: `aux.${key}`,
+          value: v,
+          message: `aux.${key} is not a finite number: ${String(v)}`,
+        };
       }
     }
   }
   return OK;
 }
 
-function checkOhlc(bar: { open: number; high: number; low: number; close: number }):
-  | { field: 'low' | 'high'; message: string }
-  | undefined {
+function checkOhlc(bar: {
+  open: number;
+  high: number;
+  low: number;
+  close: number;
+}): { field: 'low' | 'high'; message: string } | undefined {
   if (bar.low > bar.open || bar.low > bar.close) {
     return { field: 'low', message: `low ${bar.low} is above min(open ${bar.open}, close ${bar.close})` };
   }

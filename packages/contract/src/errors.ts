@@ -68,7 +68,10 @@ export function isKeelError(value: unknown): value is KeelError {
  * Normalises anything thrown into a `KeelError`, so boundaries (host, HTTP, dispatch) deal with one
  * shape. Keel errors pass through untouched; other errors keep their message and become `cause`.
  */
-export function toKeelError<Code extends string>(thrown: unknown, fallbackCode: Code): KeelError<Code | string> {
+export function toKeelError<Code extends string>(
+  thrown: unknown,
+  fallbackCode: Code,
+): KeelError<Code | string> {
   if (isKeelError(thrown)) return thrown;
   if (thrown instanceof Error) {
     return new KeelError(fallbackCode, thrown.message || thrown.name, { cause: thrown });
@@ -86,7 +89,8 @@ export function formatValue(value: unknown, maxLength = 60): string {
     else if (typeof value === 'function') text = `[function ${value.name || 'anonymous'}]`;
     else if (typeof value === 'symbol') text = value.toString();
     else if (value === undefined) text = 'undefined';
-    else if (value instanceof Date) text = `Date(${Number.isNaN(value.getTime()) ? 'Invalid' : value.toISOString()})`;
+    else if (value instanceof Date)
+      text = `Date(${Number.isNaN(value.getTime()) ? 'Invalid' : value.toISOString()})`;
     else if (typeof value === 'object' && value !== null) text = describeObject(value);
     else text = String(value);
   } catch {

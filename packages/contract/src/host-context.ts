@@ -45,7 +45,11 @@ export interface Rpc {
   /** One owner per name: registering a taken name throws. */
   register(name: string, handler: RpcHandler): Unsubscribe;
   /** Rejects with distinct codes for an unknown name, a timeout and a handler failure. */
-  call<T extends JsonValue = JsonValue>(name: string, payload?: JsonValue, options?: RpcCallOptions): Promise<T>;
+  call<T extends JsonValue = JsonValue>(
+    name: string,
+    payload?: JsonValue,
+    options?: RpcCallOptions,
+  ): Promise<T>;
 }
 
 export interface CachePutOptions {

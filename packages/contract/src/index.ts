@@ -19,7 +19,13 @@ export type {
   RpcMeta,
   Unsubscribe,
 } from './host-context.js';
-export type { CheckJsonSafeOptions, JsonObject, JsonPrimitive, JsonSafeResult, JsonValue } from './json-safe.js';
+export type {
+  CheckJsonSafeOptions,
+  JsonObject,
+  JsonPrimitive,
+  JsonSafeResult,
+  JsonValue,
+} from './json-safe.js';
 export { checkJsonSafe, formatPath, isJsonSafe } from './json-safe.js';
 export type { Budget, Category, Isolation, Layer, Manifest, ManifestInput } from './manifest.js';
 export {
@@ -46,8 +52,21 @@ export type {
 } from './plugin.js';
 export { definePlugin, parsePluginConfig, parsePluginManifest } from './plugin.js';
 export type { ReadingCheck, SensorReading, SensorRow } from './reading.js';
-export { JsonValueSchema, MAX_STATUS_LENGTH, SensorReadingSchema, SensorRowSchema, validateReading } from './reading.js';
-export type { PartialStep, PluginResult, StepError, StepErrorKind, StepResult, StepTiming } from './result.js';
+export {
+  JsonValueSchema,
+  MAX_STATUS_LENGTH,
+  SensorReadingSchema,
+  SensorRowSchema,
+  validateReading,
+} from './reading.js';
+export type {
+  PartialStep,
+  PluginResult,
+  StepError,
+  StepErrorKind,
+  StepResult,
+  StepTiming,
+} from './result.js';
 export { PluginResultSchema } from './result.js';
 export type { Schedule, ScheduleKind, ScheduleParse } from './schedule.js';
 export {

@@ -30,22 +30,21 @@ export const IsolationSchema = z.enum(['in-process', 'worker']);
 export type Isolation = z.infer<typeof IsolationSchema>;
 
 /** The data fields of a plugin manifest (hooks and the config schema are checked separately). */
-export const ManifestSchema = z
-  .object({
-    id: z.string().regex(PLUGIN_ID_PATTERN, 'must match ^[a-z][a-z0-9-]{1,63}$'),
-    name: z.string().min(1).max(80),
-    version: z.string().regex(SEMVER, 'must be a semver version such as 1.2.3'),
-    category: z.enum(CATEGORIES),
-    description: z.string().max(2000).default(''),
-    layer: z.enum(LAYERS).default('L3-ext'),
-    sensorId: z.string().min(1).max(64).optional(),
-    warmup: z.number().int().nonnegative().default(20),
-    window: z.number().int().min(2).max(1_000_000).default(60),
-    inputs: z.array(z.string().min(1)).default([]),
-    outputs: z.array(z.string().min(1)).default([]),
-    budget: BudgetSchema.default({ timeoutMs: 1000 }),
-    isolation: IsolationSchema.default('in-process'),
-  });
+export const ManifestSchema = z.object({
+  id: z.string().regex(PLUGIN_ID_PATTERN, 'must match ^[a-z][a-z0-9-]{1,63}$'),
+  name: z.string().min(1).max(80),
+  version: z.string().regex(SEMVER, 'must be a semver version such as 1.2.3'),
+  category: z.enum(CATEGORIES),
+  description: z.string().max(2000).default(''),
+  layer: z.enum(LAYERS).default('L3-ext'),
+  sensorId: z.string().min(1).max(64).optional(),
+  warmup: z.number().int().nonnegative().default(20),
+  window: z.number().int().min(2).max(1_000_000).default(60),
+  inputs: z.array(z.string().min(1)).default([]),
+  outputs: z.array(z.string().min(1)).default([]),
+  budget: BudgetSchema.default({ timeoutMs: 1000 }),
+  isolation: IsolationSchema.default('in-process'),
+});
 
 /** What a plugin author writes (defaults not yet applied). */
 export type ManifestInput = z.input<typeof ManifestSchema>;

@@ -4,7 +4,13 @@ import type { BarWindow } from './bar-window.js';
 import { ContractError } from './errors.js';
 import type { BusEvent, HostContext } from './host-context.js';
 import type { JsonValue } from './json-safe.js';
-import { defaultSensorId, type Budget, type Manifest, type ManifestInput, ManifestSchema } from './manifest.js';
+import {
+  defaultSensorId,
+  type Budget,
+  type Manifest,
+  type ManifestInput,
+  ManifestSchema,
+} from './manifest.js';
 import type { SensorReading } from './reading.js';
 import type { PartialStep, PluginResult } from './result.js';
 import { type Schedule, safeParseSchedule } from './schedule.js';
@@ -84,7 +90,9 @@ export type KeelPlugin = PluginSpec<any>;
  * });
  * ```
  */
-export function definePlugin<S extends z.ZodType | undefined = undefined>(spec: PluginSpec<S>): PluginSpec<S> {
+export function definePlugin<S extends z.ZodType | undefined = undefined>(
+  spec: PluginSpec<S>,
+): PluginSpec<S> {
   return spec;
 }
 
@@ -92,7 +100,9 @@ const MANIFEST_KEYS = new Set(Object.keys(ManifestSchema.shape));
 const HOOK_KEYS = new Set(['setup', 'onBar', 'describe', 'reset', 'dispose']);
 const OTHER_KEYS = new Set(['config', 'schedule']);
 
-export type ManifestParse = { ok: true; manifest: Manifest; schedules: Schedule[] } | { ok: false; error: ContractError };
+export type ManifestParse =
+  | { ok: true; manifest: Manifest; schedules: Schedule[] }
+  | { ok: false; error: ContractError };
 
 /**
  * Validates a plugin object as the host loads it: manifest fields (with defaults applied), hook
@@ -101,7 +111,12 @@ export type ManifestParse = { ok: true; manifest: Manifest; schedules: Schedule[
  */
 export function parsePluginManifest(plugin: unknown): ManifestParse {
   if (plugin === null || typeof plugin !== 'object' || Array.isArray(plugin)) {
-    return fail('CONTRACT_INVALID_PLUGIN', 'plugin', plugin, 'plugin must be an object returned by definePlugin()');
+    return fail(
+      'CONTRACT_INVALID_PLUGIN',
+      'plugin',
+      plugin,
+      'plugin must be an object returned by definePlugin()',
+    );
   }
   const p = plugin as Record<string, unknown>;
   for (const key of Object.keys(p)) {
@@ -113,7 +128,10 @@ export function parsePluginManifest(plugin: unknown): ManifestParse {
   for (const key of MANIFEST_KEYS) if (p[key] !== undefined) data[key] = p[key];
   const parsed = ManifestSchema.safeParse(data);
   if (!parsed.success) {
-    return { ok: false, error: contractErrorFromZod('CONTRACT_INVALID_MANIFEST', parsed.error, data, { root: 'manifest' }) };
+    return {
+      ok: false,
+      error: contractErrorFromZod('CONTRACT_INVALID_MANIFEST', parsed.error, data, { root: 'manifest' }),
+    };
   }
   for (const key of HOOK_KEYS) {
     if (p[key] !== undefined && typeof p[key] !== 'function') {
@@ -125,7 +143,8 @@ export function parsePluginManifest(plugin: unknown): ManifestParse {
   }
   const schedules: Schedule[] = [];
   if (p.schedule !== undefined) {
-    if (!Array.isArray(p.schedule)) return fail('CONTRACT_INVALID_PLUGIN', 'schedule', p.schedule, 'schedule must be an array');
+    if (!Array.isArray(p.schedule))
+      return fail('CONTRACT_INVALID_PLUGIN', 'schedule', p.schedule, 'schedule must be an array');
     const names = new Set<string>();
     for (let i = 0; i < p.schedule.length; i++) {
       const entry = p.schedule[i] as Partial<ScheduleEntry> | null;
@@ -138,13 +157,24 @@ export function parsePluginManifest(plugin: unknown): ManifestParse {
         return fail('CONTRACT_INVALID_SCHEDULE', `${field}.when`, entry.when, s.error.message, s.error.hint);
       }
       const name = entry.name ?? (entry.when as string);
-      if (names.has(name)) return fail('CONTRACT_INVALID_PLUGIN', `${field}.name`, name, `duplicate job name ${JSON.stringify(name)}`);
+      if (names.has(name))
+        return fail(
+          'CONTRACT_INVALID_PLUGIN',
+          `${field}.name`,
+          name,
+          `duplicate job name ${JSON.stringify(name)}`,
+        );
       names.add(name);
       schedules.push(s.schedule);
     }
   }
   if (p.onBar === undefined && p.setup === undefined && schedules.length === 0) {
-    return fail('CONTRACT_INVALID_PLUGIN', 'plugin', p.id, 'a plugin needs at least one of onBar, schedule or setup');
+    return fail(
+      'CONTRACT_INVALID_PLUGIN',
+      'plugin',
+      p.id,
+      'a plugin needs at least one of onBar, schedule or setup',
+    );
   }
   const manifest = { ...parsed.data, sensorId: parsed.data.sensorId ?? defaultSensorId(parsed.data.id) };
   return { ok: true, manifest, schedules };
@@ -166,13 +196,20 @@ export function parsePluginConfig<S extends z.ZodType | undefined>(
   }
   const parsed = schema.safeParse(raw ?? {});
   if (!parsed.success) {
-    return { ok: false, error: contractErrorFromZod('CONTRACT_INVALID_CONFIG', parsed.error, raw ?? {}, { root: 'config' }) };
+    return {
+      ok: false,
+      error: contractErrorFromZod('CONTRACT_INVALID_CONFIG', parsed.error, raw ?? {}, { root: 'config' }),
+    };
   }
   return { ok: true, config: parsed.data as ConfigOf<S> };
 }
 
 function isZodSchema(value: unknown): value is z.ZodType {
-  return typeof value === 'object' && value !== null && typeof (value as { safeParse?: unknown }).safeParse === 'function';
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    typeof (value as { safeParse?: unknown }).safeParse === 'function'
+  );
 }
 
 function isPlainObject(value: unknown): value is Record<string, unknown> {

@@ -76,12 +76,15 @@ export function validateReading(value: unknown): ReadingCheck {
     return fail('(root)', 'reading must be a plain object');
   }
   const r = value as Record<string, unknown>;
-  if (typeof r.active !== 'boolean') return fail('active', `active must be a boolean, got ${describe(r.active)}`);
+  if (typeof r.active !== 'boolean')
+    return fail('active', `active must be a boolean, got ${describe(r.active)}`);
   const score = r.score;
   if (typeof score !== 'number') return fail('score', `score must be a number, got ${describe(score)}`);
-  if (!Number.isFinite(score)) return fail('score', `score is ${Number.isNaN(score) ? 'NaN' : String(score)}`);
+  if (!Number.isFinite(score))
+    return fail('score', `score is ${Number.isNaN(score) ? 'NaN' : String(score)}`);
   if (score < 0 || score > 1) return fail('score', `score ${score} is outside 0..1`);
-  if (typeof r.status !== 'string') return fail('status', `status must be a string, got ${describe(r.status)}`);
+  if (typeof r.status !== 'string')
+    return fail('status', `status must be a string, got ${describe(r.status)}`);
   if (r.status.length > MAX_STATUS_LENGTH) {
     return fail('status', `status is longer than ${MAX_STATUS_LENGTH} characters`);
   }

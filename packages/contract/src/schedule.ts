@@ -79,7 +79,8 @@ export function safeParseSchedule(text: string): ScheduleParse {
   }
   m = RE_EVENT.exec(src);
   if (m) return { ok: true, schedule: { kind: 'event', pattern: m[1]! } };
-  if (src.startsWith('on:')) return invalid(text, 'event type must look like `signal.updated`, `signal.*` or `*`');
+  if (src.startsWith('on:'))
+    return invalid(text, 'event type must look like `signal.updated`, `signal.*` or `*`');
 
   let cronText = src;
   let timezone: string | undefined;
@@ -95,7 +96,10 @@ export function safeParseSchedule(text: string): ScheduleParse {
     for (let i = 0; i < 5; i++) {
       const checked = checkCronField(fields[i]!, CRON_FIELDS[i]!);
       if (typeof checked !== 'string' || checked.startsWith('!')) {
-        return invalid(text, `cron ${CRON_FIELDS[i]!.name} field ${JSON.stringify(fields[i])} ${String(checked).slice(1)}`);
+        return invalid(
+          text,
+          `cron ${CRON_FIELDS[i]!.name} field ${JSON.stringify(fields[i])} ${String(checked).slice(1)}`,
+        );
       }
       normalized.push(checked);
     }
@@ -112,14 +116,18 @@ export function formatSchedule(schedule: Schedule): string {
     case 'open':
     case 'close': {
       const off = schedule.offsetMs;
-      return off === 0 ? `@${schedule.kind}` : `@${schedule.kind}${off < 0 ? '-' : '+'}${formatDuration(Math.abs(off))}`;
+      return off === 0
+        ? `@${schedule.kind}`
+        : `@${schedule.kind}${off < 0 ? '-' : '+'}${formatDuration(Math.abs(off))}`;
     }
     case 'idle':
       return `@idle ${formatDuration(schedule.everyMs)}`;
     case 'interval':
       return `every ${formatDuration(schedule.everyMs)}`;
     case 'cron':
-      return schedule.timezone === undefined ? schedule.expression : `TZ=${schedule.timezone} ${schedule.expression}`;
+      return schedule.timezone === undefined
+        ? schedule.expression
+        : `TZ=${schedule.timezone} ${schedule.expression}`;
     case 'event':
       return `on:${schedule.pattern}`;
   }
@@ -187,7 +195,8 @@ function checkCronField(field: string, spec: CronField): string {
   for (const part of parts) {
     const [range, step, ...rest] = part.split('/');
     if (rest.length > 0 || range === undefined || range === '') return '!has a malformed step';
-    if (step !== undefined && !/^[1-9]\d{0,2}$/.test(step)) return `!has step ${JSON.stringify(step)} that is not a positive integer`;
+    if (step !== undefined && !/^[1-9]\d{0,2}$/.test(step))
+      return `!has step ${JSON.stringify(step)} that is not a positive integer`;
     let normRange: string;
     if (range === '*') {
       normRange = '*';
@@ -200,7 +209,8 @@ function checkCronField(field: string, spec: CronField): string {
         if (v === undefined) return `!has ${JSON.stringify(b)} outside ${spec.min}-${spec.max}`;
         values.push(v);
       }
-      if (values.length === 2 && values[0]! > values[1]!) return `!has a reversed range ${JSON.stringify(range)}`;
+      if (values.length === 2 && values[0]! > values[1]!)
+        return `!has a reversed range ${JSON.stringify(range)}`;
       normRange = values.join('-');
     }
     out.push(step === undefined ? normRange : `${normRange}/${Number(step)}`);

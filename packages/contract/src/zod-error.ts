@@ -18,7 +18,11 @@ export function contractErrorFromZod(
   const field = formatPath(options.root, keys);
   const value = valueAt(input, keys);
   const secret = options.redact?.(field) ?? false;
-  const got = secret ? '' : value === undefined && isMissing(input, keys) ? ' (missing)' : ` (got ${formatValue(value)})`;
+  const got = secret
+    ? ''
+    : value === undefined && isMissing(input, keys)
+      ? ' (missing)'
+      : ` (got ${formatValue(value)})`;
   const more = error.issues.length > 1 ? ` (+${error.issues.length - 1} more)` : '';
   return new ContractError(code, `${field}: ${issue?.message ?? 'invalid'}${got}${more}`, {
     field,
@@ -40,5 +44,7 @@ function valueAt(input: unknown, keys: ReadonlyArray<string | number>): unknown 
 function isMissing(input: unknown, keys: ReadonlyArray<string | number>): boolean {
   if (keys.length === 0) return input === undefined;
   const parent = valueAt(input, keys.slice(0, -1));
-  return parent === null || typeof parent !== 'object' || !((keys[keys.length - 1] as string | number) in parent);
+  return (
+    parent === null || typeof parent !== 'object' || !((keys[keys.length - 1] as string | number) in parent)
+  );
 }
