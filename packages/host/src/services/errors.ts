@@ -1,0 +1,63 @@
+import { formatValue, KeelError } from '@keel/contract';
+
+export type SchedulerErrorCode =
+  | 'SCHEDULER_INVALID_ENTRY'
+  | 'SCHEDULER_DUPLICATE_PLUGIN'
+  | 'SCHEDULER_TIME_REVERSED'
+  | 'SCHEDULER_NO_BUS'
+  | 'SCHEDULER_TIMEOUT'
+  | 'SCHEDULER_INVALID_RESULT'
+  | 'SCHEDULER_RUN_FAILED'
+  | 'SCHEDULER_PLUGIN_REMOVED'
+  | 'SCHEDULER_INVALID_OPTION';
+
+/** Errors of the scheduler: bad entries and options, and the causes recorded in failed runs. */
+export class SchedulerError extends KeelError<SchedulerErrorCode> {}
+
+export type BusErrorCode =
+  | 'BUS_INVALID_TYPE'
+  | 'BUS_INVALID_PATTERN'
+  | 'BUS_NOT_JSON_SAFE'
+  | 'BUS_INVALID_OPTION';
+
+/** Errors the event bus throws at the publisher or subscriber for invalid input. */
+export class BusError extends KeelError<BusErrorCode> {}
+
+export type RpcErrorCode =
+  | 'RPC_UNKNOWN_METHOD'
+  | 'RPC_TIMEOUT'
+  | 'RPC_HANDLER_FAILED'
+  | 'RPC_NAME_TAKEN'
+  | 'RPC_INVALID_NAME'
+  | 'RPC_INVALID_PAYLOAD'
+  | 'RPC_INVALID_OPTION'
+  | 'RPC_ABORTED';
+
+/** Rejections of `rpc.call` and `rpc.register`; switch on `code`. */
+export class RpcError extends KeelError<RpcErrorCode> {}
+
+export type CacheErrorCode =
+  | 'CACHE_INVALID_KEY'
+  | 'CACHE_NOT_JSON_SAFE'
+  | 'CACHE_INVALID_OPTION'
+  | 'CACHE_CLOSED';
+
+/** Errors of the persistent cache: invalid keys, values or options, or use after `close()`. */
+export class CacheError extends KeelError<CacheErrorCode> {}
+
+/**
+ * One-line description of anything thrown: hostile throws (a `message` getter that throws, a
+ * Proxy, a symbol) must never escape the boundary that caught them.
+ */
+export function describeThrown(thrown: unknown): string {
+  try {
+    if (thrown instanceof Error) {
+      const message = thrown.message;
+      const text = typeof message === 'string' && message !== '' ? message : thrown.name;
+      return String(text).replace(/\s+/g, ' ').trim();
+    }
+    return `non-error thrown: ${formatValue(thrown)}`;
+  } catch {
+    return 'non-error thrown: [unprintable]';
+  }
+}
