@@ -71,6 +71,8 @@ export { PluginResultSchema } from './result.js';
 export type { Schedule, ScheduleKind, ScheduleParse } from './schedule.js';
 export {
   DEFAULT_IDLE_MS,
+  EVENT_PATTERN,
+  EVENT_TYPE,
   formatSchedule,
   MAX_SCHEDULE_MS,
   matchesEventPattern,

@@ -37,7 +37,10 @@ const DURATION = '([1-9]\\d{0,6})(s|m|h)';
 const RE_MARKET = new RegExp(`^@(open|close)(?:([+-])${DURATION})?$`);
 const RE_IDLE = new RegExp(`^@idle(?:\\s+${DURATION})?$`);
 const RE_EVERY = new RegExp(`^(?:every\\s+|interval_)${DURATION}$`);
-const RE_EVENT = /^on:(\*|[A-Za-z0-9_][A-Za-z0-9_:-]*(?:\.[A-Za-z0-9_:-]+)*(?:\.\*)?)$/;
+/** An event type or subscription pattern: `signal.updated`, `signal.*` or `*`. */
+export const EVENT_PATTERN = /^(?:\*|[A-Za-z0-9_][A-Za-z0-9_:-]*(?:\.[A-Za-z0-9_:-]+)*(?:\.\*)?)$/;
+/** A concrete event type as published (no wildcards). */
+export const EVENT_TYPE = /^[A-Za-z0-9_][A-Za-z0-9_:-]*(?:\.[A-Za-z0-9_:-]+)*$/;
 const RE_TZ = /^(?:CRON_TZ|TZ)=(\S+)\s+(.*)$/;
 
 /**
@@ -77,8 +80,9 @@ export function safeParseSchedule(text: string): ScheduleParse {
     if (everyMs > MAX_SCHEDULE_MS) return invalid(text, 'interval is longer than one week');
     return { ok: true, schedule: { kind: 'interval', everyMs } };
   }
-  m = RE_EVENT.exec(src);
-  if (m) return { ok: true, schedule: { kind: 'event', pattern: m[1]! } };
+  if (src.startsWith('on:') && EVENT_PATTERN.test(src.slice(3))) {
+    return { ok: true, schedule: { kind: 'event', pattern: src.slice(3) } };
+  }
   if (src.startsWith('on:'))
     return invalid(text, 'event type must look like `signal.updated`, `signal.*` or `*`');
 
@@ -136,7 +140,13 @@ export function formatSchedule(schedule: Schedule): string {
 /** True when an event type matches a subscription pattern: exact, `prefix.*` or `*`. */
 export function matchesEventPattern(pattern: string, type: string): boolean {
   if (pattern === '*') return true;
-  if (pattern.endsWith('.*')) return type.startsWith(pattern.slice(0, -1));
+  const n = pattern.length;
+  if (n >= 2 && pattern.charCodeAt(n - 1) === 42 /* * */ && pattern.charCodeAt(n - 2) === 46 /* . */) {
+    // Prefix match on `prefix.` without slicing: this runs for every subscription on every event.
+    if (type.length < n) return false;
+    for (let i = 0; i < n - 1; i++) if (type.charCodeAt(i) !== pattern.charCodeAt(i)) return false;
+    return true;
+  }
   return pattern === type;
 }
 

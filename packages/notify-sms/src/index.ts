@@ -1,1 +1,12 @@
-export {};
+export { createSmsPublisher, type SmsRuntime } from './sms-publisher.js';
+export {
+  PROVIDER_BODY_LIMIT,
+  type ResolvedSmsOptions,
+  SMS_ENV,
+  type SmsOptions,
+  SmsOptionsSchema,
+  smsOptionsFromEnv,
+} from './options.js';
+export { normalizeE164, normalizeRecipients } from './e164.js';
+export { formatSmsMessages } from './format-sms.js';
+export { splitMessage } from './split-message.js';

@@ -1,0 +1,86 @@
+import { z } from 'zod';
+import { readList, readNumberInto, readText } from './env.js';
+
+const PRIORITY_NAMES = { min: 1, low: 2, default: 3, high: 4, max: 5, urgent: 5 } as const;
+
+export const PushOptionsSchema = z.object({
+  /** ntfy-compatible server. */
+  baseUrl: z.url({ protocol: /^https?$/ }).default('https://ntfy.sh'),
+  /** Topic to publish to. On public servers the topic name is the only protection, so keep it unguessable. */
+  topic: z
+    .string()
+    .trim()
+    .regex(/^[-_A-Za-z0-9]{1,64}$/, 'use letters, digits, "-" or "_" (1-64)')
+    .optional(),
+  /** Access token (`Authorization: Bearer`). Secret. */
+  token: z.string().trim().min(1).optional(),
+  /** Basic-auth user, with `password` (used when no `token` is set). */
+  user: z.string().trim().min(1).optional(),
+  /** Basic-auth password. Secret. */
+  password: z.string().min(1).optional(),
+  /** 1 (min) … 5 (max/urgent), or the ntfy names. */
+  priority: z
+    .union([z.number().int().min(1).max(5), z.enum(['min', 'low', 'default', 'high', 'max', 'urgent'])])
+    .default(3)
+    .transform((p) => (typeof p === 'number' ? p : PRIORITY_NAMES[p])),
+  /** ntfy tags (emoji short codes such as `warning` show as icons). */
+  tags: z.array(z.string().trim().min(1)).default([]),
+  /** URL opened when the notification is tapped. */
+  click: z.url().optional(),
+  /** Longest text in code points before truncation (§19.7): effective `max(80, n)`. */
+  maxLength: z.number().int().positive().default(1800),
+  /** Pacing for the topic. */
+  rateLimit: z
+    .object({
+      perSecond: z.number().positive().max(1000).default(1),
+      burst: z.number().int().min(1).max(1000).default(10),
+    })
+    .prefault({}),
+  retry: z
+    .object({
+      attempts: z.number().int().min(1).max(10).default(4),
+      baseDelayMs: z.number().int().min(0).max(60_000).default(500),
+      maxDelayMs: z.number().int().min(0).max(600_000).default(30_000),
+    })
+    .prefault({}),
+  timeoutMs: z.number().int().positive().max(300_000).default(10_000),
+});
+
+export type PushOptions = z.input<typeof PushOptionsSchema>;
+export type ResolvedPushOptions = z.output<typeof PushOptionsSchema>;
+
+/** Environment variable names read by {@link pushOptionsFromEnv}. */
+export const PUSH_ENV = {
+  baseUrl: 'KEEL_PUSH_BASE_URL',
+  topic: 'KEEL_PUSH_TOPIC',
+  token: 'KEEL_PUSH_TOKEN',
+  user: 'KEEL_PUSH_USER',
+  password: 'KEEL_PUSH_PASSWORD',
+  priority: 'KEEL_PUSH_PRIORITY',
+  tags: 'KEEL_PUSH_TAGS',
+  click: 'KEEL_PUSH_CLICK',
+  maxLength: 'KEEL_PUSH_MAX_LENGTH',
+  timeoutMs: 'KEEL_PUSH_TIMEOUT_MS',
+} as const;
+
+/** Reads options from environment variables (names in {@link PUSH_ENV}); `KEEL_PUSH_TAGS` splits on `,`, `;`, newlines. */
+export function pushOptionsFromEnv(
+  env: Readonly<Record<string, string | undefined>> = process.env,
+): PushOptions {
+  const e = PUSH_ENV;
+  const priority = env[e.priority]?.trim();
+  return {
+    ...readText(env, e.baseUrl, 'baseUrl'),
+    ...readText(env, e.topic, 'topic'),
+    ...readText(env, e.token, 'token'),
+    ...readText(env, e.user, 'user'),
+    ...readText(env, e.password, 'password'),
+    ...(priority
+      ? { priority: (/^\d+$/.test(priority) ? Number(priority) : priority) as PushOptions['priority'] }
+      : {}),
+    ...readList(env, e.tags, 'tags'),
+    ...readText(env, e.click, 'click'),
+    ...readNumberInto(env, e.maxLength, 'maxLength'),
+    ...readNumberInto(env, e.timeoutMs, 'timeoutMs'),
+  };
+}

@@ -1,0 +1,111 @@
+import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Logger } from '@keel/contract';
+import type { SendContext } from '@keel/notify';
+
+/** One request as the loopback server saw it. */
+export interface RecordedRequest {
+  readonly method: string;
+  readonly url: string;
+  readonly headers: IncomingHttpHeaders;
+  readonly body: string;
+  /** `performance.now()` when the request arrived. */
+  readonly at: number;
+}
+
+export interface Reply {
+  readonly status: number;
+  readonly headers?: Record<string, string>;
+  readonly body?: string;
+}
+
+export type Handler = (req: RecordedRequest, index: number) => Reply | Promise<Reply>;
+
+export interface LoopbackServer {
+  readonly url: string;
+  readonly requests: RecordedRequest[];
+  handler: Handler;
+  close(): Promise<void>;
+}
+
+/** A real HTTP server on 127.0.0.1 (port 0) that records every request and replies via `handler`. */
+export async function startLoopbackServer(handler: Handler): Promise<LoopbackServer> {
+  const requests: RecordedRequest[] = [];
+  const state: { handler: Handler } = { handler };
+  const server: Server = createServer((req, res) => {
+    const at = performance.now();
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => {
+      const recorded: RecordedRequest = {
+        method: req.method ?? '',
+        url: req.url ?? '',
+        headers: req.headers,
+        body: Buffer.concat(chunks).toString('utf8'),
+        at,
+      };
+      const index = requests.push(recorded) - 1;
+      Promise.resolve(state.handler(recorded, index)).then(
+        (reply) => {
+          res.writeHead(reply.status, { 'content-type': 'application/json', ...reply.headers });
+          res.end(reply.body ?? '');
+        },
+        (error: unknown) => {
+          res.writeHead(500);
+          res.end(String(error));
+        },
+      );
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    requests,
+    get handler() {
+      return state.handler;
+    },
+    set handler(h: Handler) {
+      state.handler = h;
+    },
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}
+
+/** A port that was free a moment ago, for "connection refused" tests. */
+export async function closedPort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  return port;
+}
+
+export interface LogLine {
+  readonly level: string;
+  readonly message: string;
+  readonly fields: Record<string, unknown> | undefined;
+}
+
+/** A send context whose `redact` is the identity, so the tests see only the publisher's own redaction. */
+export function testContext(overrides: Partial<SendContext> = {}): SendContext & { lines: LogLine[] } {
+  const lines: LogLine[] = [];
+  const at =
+    (level: string) =>
+    (message: string, fields?: Record<string, unknown>): void => {
+      lines.push({ level, message, fields });
+    };
+  const log: Logger = { debug: at('debug'), info: at('info'), warn: at('warn'), error: at('error') };
+  return {
+    signal: new AbortController().signal,
+    redact: (text) => text,
+    log,
+    now: Date.now,
+    ...overrides,
+    lines,
+  };
+}

@@ -1,0 +1,75 @@
+import { z } from 'zod';
+import { readList, readNumber, readNumberInto, readText } from './env.js';
+
+/** Per-chat pacing: Telegram allows about one message per second in one chat. */
+const RateSchema = z.object({
+  /** Sustained messages per second to one chat. */
+  perSecond: z.number().positive().max(1000).default(1),
+  /** Messages that may go out back to back before pacing starts. */
+  burst: z.number().int().min(1).max(1000).default(1),
+});
+
+const RetrySchema = z.object({
+  /** Total tries per message part, including the first. */
+  attempts: z.number().int().min(1).max(10).default(4),
+  /** First back-off delay; doubles per retry, with jitter. */
+  baseDelayMs: z.number().int().min(0).max(60_000).default(500),
+  /** Ceiling for one back-off or `retry_after` wait; a longer wait fails the send as retryable. */
+  maxDelayMs: z.number().int().min(0).max(600_000).default(30_000),
+});
+
+export const TelegramOptionsSchema = z.object({
+  /** Bot token from @BotFather. Secret. */
+  botToken: z.string().trim().min(1).optional(),
+  /** Chat ids (`-100…`, `12345`) or `@channelusername`; each gets its own copy. */
+  chatIds: z.array(z.string().trim().min(1)).default([]),
+  /** Bot API base URL (tests point this at 127.0.0.1). */
+  baseUrl: z.url({ protocol: /^https?$/ }).default('https://api.telegram.org'),
+  /** Longest text in code points before truncation (§19.7): effective `max(80, min(n, 4096))`. */
+  maxLength: z.number().int().positive().default(3900),
+  /** Compact four-line card for `market_regime_control` alerts (§19.7). */
+  compactCard: z.boolean().default(true),
+  disableLinkPreview: z.boolean().default(true),
+  disableNotification: z.boolean().default(false),
+  rateLimit: RateSchema.prefault({}),
+  retry: RetrySchema.prefault({}),
+  /** Per-request timeout, combined with the dispatcher's abort signal. */
+  timeoutMs: z.number().int().positive().max(300_000).default(10_000),
+});
+
+export type TelegramOptions = z.input<typeof TelegramOptionsSchema>;
+export type ResolvedTelegramOptions = z.output<typeof TelegramOptionsSchema>;
+
+/** Environment variable names read by {@link telegramOptionsFromEnv}. */
+export const TELEGRAM_ENV = {
+  botToken: 'KEEL_TELEGRAM_BOT_TOKEN',
+  chatIds: 'KEEL_TELEGRAM_CHAT_IDS',
+  baseUrl: 'KEEL_TELEGRAM_BASE_URL',
+  maxLength: 'KEEL_TELEGRAM_MAX_LENGTH',
+  ratePerSecond: 'KEEL_TELEGRAM_RATE_PER_SECOND',
+  rateBurst: 'KEEL_TELEGRAM_RATE_BURST',
+  timeoutMs: 'KEEL_TELEGRAM_TIMEOUT_MS',
+} as const;
+
+/**
+ * Reads options from environment variables (names in {@link TELEGRAM_ENV}); lists split on `,`, `;`
+ * or newlines. Unset variables are left out so schema defaults apply; nothing is validated here.
+ */
+export function telegramOptionsFromEnv(
+  env: Readonly<Record<string, string | undefined>> = process.env,
+): TelegramOptions {
+  const e = TELEGRAM_ENV;
+  const perSecond = readNumber(env, e.ratePerSecond);
+  const burst = readNumber(env, e.rateBurst);
+  return {
+    ...readText(env, e.botToken, 'botToken'),
+    ...readList(env, e.chatIds, 'chatIds'),
+    ...readText(env, e.baseUrl, 'baseUrl'),
+    ...readNumberInto(env, e.maxLength, 'maxLength'),
+    ...readNumberInto(env, e.timeoutMs, 'timeoutMs'),
+    rateLimit: {
+      ...(perSecond === undefined ? {} : { perSecond }),
+      ...(burst === undefined ? {} : { burst }),
+    },
+  };
+}
