@@ -1,0 +1,460 @@
+import type { Bar, KeelPlugin, Layer, Logger } from '@keel/contract';
+import { describeThrown, HostError } from './errors.js';
+import { createLogger, type HostLogger, scopeLogger } from './logger.js';
+import { createPluginContext, type HostServices } from './plugin-context.js';
+import {
+  checkPlugin,
+  importPlugin,
+  type LoadCandidate,
+  type LoadError,
+  loadError,
+  type PluginEntry,
+  toEntry,
+} from './plugin-loader.js';
+import { type PluginInfo, PluginSlot } from './plugin-slot.js';
+import {
+  type BarTimeListener,
+  type HostStepResult,
+  Pipeline,
+  type RejectedBar,
+  type RejectedBarCounts,
+  type StepOutcome,
+} from './pipeline.js';
+import { DEFAULT_QUARANTINE, type QuarantinePolicy } from './quarantine.js';
+
+export interface HostOptions {
+  /** Bus, RPC, cache, clock and logger given to plugins; a missing one fails loudly on use. */
+  services?: Partial<HostServices>;
+  /** Consecutive failures before quarantine and the back-off in bars. */
+  quarantine?: Partial<QuarantinePolicy>;
+  /**
+   * Time one sync `onBar` call in this many for the duration quantiles (default 16): a clock
+   * read costs about as much as a light plugin. Async calls are always timed.
+   */
+  timingSampleEvery?: number;
+  /**
+   * Verify after every call that the plugin did not write into `window.*.values()`, repair the
+   * window and turn the write into an ERROR reading. O(window) per call: for tests and debugging.
+   */
+  guardWindows?: boolean;
+  /** Directory plugin paths and package names are resolved from (default `process.cwd()`). */
+  resolveFrom?: string;
+  /** Limit for each plugin's `setup` and `dispose` (default 10 s). */
+  lifecycleTimeoutMs?: number;
+  /** Registered before any bar: see {@link Host.onBarTime}. */
+  onBarTime?: BarTimeListener;
+}
+
+/** A plugin that made it through every load phase. */
+export interface LoadedPlugin {
+  readonly id: string;
+  readonly name: string;
+  readonly version: string;
+  readonly layer: Layer;
+  /** Package name, file path, or `entry[i]` for an in-memory plugin. */
+  readonly source: string;
+}
+
+export interface LoadResult {
+  readonly loaded: readonly LoadedPlugin[];
+  readonly errors: readonly LoadError[];
+}
+
+export interface ReplayProgress {
+  /** Bars read from the source so far (accepted + rejected). */
+  readonly processed: number;
+  readonly accepted: number;
+  readonly rejected: number;
+  /** Time of the newest accepted bar (NaN before the first). */
+  readonly lastTime: number;
+  readonly elapsedMs: number;
+  readonly done: boolean;
+}
+
+export interface ReplayOptions {
+  /** Called every `progressEvery` bars and once at the end. */
+  onProgress?: (progress: ReplayProgress) => void;
+  /** Bars between progress reports (default 10 000). */
+  progressEvery?: number;
+  onStep?: (result: HostStepResult) => void;
+  onRejected?: (rejection: RejectedBar) => void;
+  /** Reset windows, warm-up and plugin state first (default true: a replay restarts the run). */
+  reset?: boolean;
+  /** Stops the replay between bars. */
+  signal?: AbortSignal;
+}
+
+export interface ReplaySummary {
+  readonly processed: number;
+  readonly accepted: number;
+  readonly rejected: RejectedBarCounts;
+  readonly durationMs: number;
+  readonly aborted: boolean;
+}
+
+/** The plugin host: loading, the per-bar pipeline and plugin lifecycle. */
+export interface Host {
+  /** Loads plugins in order. Failures are recorded per entry and never stop the others. */
+  load(entries: Iterable<PluginEntry | KeelPlugin | string>): Promise<LoadResult>;
+  /** Every load error since the host was created. */
+  readonly loadErrors: readonly LoadError[];
+  /**
+   * Runs one bar through every plugin. Synchronous unless some `onBar` returned a promise; a
+   * bar that fails validation comes back as a `RejectedBar` and no plugin sees it.
+   */
+  step(bar: Bar): StepOutcome | Promise<StepOutcome>;
+  /** Steps through a sync or async iterable of bars, resetting first unless `reset: false`. */
+  replay(bars: Iterable<Bar> | AsyncIterable<Bar>, options?: ReplayOptions): Promise<ReplaySummary>;
+  /** Data reload: clears the window, bar index and time check; warm-up and quarantine restart; plugins' `reset()` run. */
+  reset(): void;
+  /** Turns a plugin back on; it gets `reset()` and warms up again, since it missed bars. */
+  enable(id: string): void;
+  /** From the next bar the plugin gets DISABLED readings and is not called. */
+  disable(id: string): void;
+  /** State and stats of every loaded plugin, in load order. */
+  plugins(): PluginInfo[];
+  /** Bars rejected in the current run, by reason. */
+  readonly rejectedBars: RejectedBarCounts;
+  /**
+   * Observes the time of every accepted bar, before plugins run on it. This is the scheduler's
+   * hook for driving `@open`/`@close`/interval jobs from bar time in a replay. Listener errors
+   * are logged, never propagated.
+   */
+  onBarTime(listener: BarTimeListener): () => void;
+  /** Waits for the running step, aborts every plugin's signal and runs `dispose()` hooks. */
+  dispose(): Promise<void>;
+}
+
+/** Creates a plugin host. Nothing is loaded until `load()`. */
+export function createHost(options: HostOptions = {}): Host {
+  return new PluginHost(options);
+}
+
+class PluginHost implements Host {
+  private readonly services: Partial<HostServices>;
+  private readonly log: HostLogger | Logger;
+  private readonly policy: QuarantinePolicy;
+  private readonly pipeline: Pipeline;
+  private readonly resolveFrom: string;
+  private readonly lifecycleTimeoutMs: number;
+  private readonly slots = new Map<string, PluginSlot>();
+  private readonly errors: LoadError[] = [];
+  private loading: Promise<unknown> = Promise.resolve();
+  private order = 0;
+  private disposed = false;
+
+  constructor(options: HostOptions) {
+    this.services = { ...options.services };
+    this.log = this.services.logger ?? createLogger();
+    this.policy = { ...DEFAULT_QUARANTINE, ...options.quarantine };
+    checkPositiveInt('quarantine.threshold', this.policy.threshold);
+    checkPositiveInt('quarantine.backoffBars', this.policy.backoffBars);
+    checkPositiveInt('quarantine.maxBackoffBars', this.policy.maxBackoffBars);
+    const sample = options.timingSampleEvery ?? 16;
+    checkPositiveInt('timingSampleEvery', sample);
+    this.lifecycleTimeoutMs = options.lifecycleTimeoutMs ?? 10_000;
+    checkPositiveInt('lifecycleTimeoutMs', this.lifecycleTimeoutMs);
+    this.resolveFrom = options.resolveFrom ?? process.cwd();
+    this.pipeline = new Pipeline({
+      log: this.log,
+      timingSampleEvery: sample,
+      guardWindows: options.guardWindows ?? false,
+    });
+    if (options.onBarTime) this.pipeline.onBarTime(options.onBarTime);
+  }
+
+  get loadErrors(): readonly LoadError[] {
+    return this.errors;
+  }
+
+  get rejectedBars(): RejectedBarCounts {
+    return this.pipeline.rejected();
+  }
+
+  load(entries: Iterable<PluginEntry | KeelPlugin | string>): Promise<LoadResult> {
+    this.assertLive();
+    const list = [...entries].map(toEntry);
+    // Loads run one after another so ids and run order never depend on import timing.
+    const run = this.loading.then(() => this.loadNow(list));
+    this.loading = run.catch(() => undefined);
+    return run;
+  }
+
+  private async loadNow(entries: PluginEntry[]): Promise<LoadResult> {
+    // Imports are independent and may be slow: run them together, then decide in entry order.
+    const imported = await Promise.all(
+      entries.map(async (entry, i) => {
+        const spec = entry.plugin;
+        if (typeof spec !== 'string')
+          return { source: `entry[${i}]`, result: { ok: true as const, plugin: spec as unknown } };
+        return { source: spec, result: await importPlugin(spec, this.resolveFrom) };
+      }),
+    );
+    const loaded: LoadedPlugin[] = [];
+    const errors: LoadError[] = [];
+    const taken = new Set(this.slots.keys());
+    for (let i = 0; i < entries.length; i++) {
+      const { source, result } = imported[i] as (typeof imported)[number];
+      if (!result.ok) {
+        errors.push(loadError(source, 'import', result.code, result.message, i));
+        continue;
+      }
+      const checked = checkPlugin(result.plugin, entries[i] as PluginEntry, i, source, taken);
+      if (!checked.ok) {
+        errors.push(checked.error);
+        continue;
+      }
+      taken.add(checked.candidate.manifest.id);
+      const slot = this.createSlot(checked.candidate);
+      const setupError = await this.setup(slot);
+      if (setupError !== undefined) {
+        taken.delete(slot.id);
+        errors.push(loadError(slot.id, 'setup', 'HOST_SETUP_FAILED', setupError, i));
+        continue;
+      }
+      this.slots.set(slot.id, slot);
+      if (slot.onBar !== undefined) this.pipeline.add(slot);
+      const m = slot.manifest;
+      loaded.push(Object.freeze({ id: m.id, name: m.name, version: m.version, layer: m.layer, source }));
+      this.log.info('plugin loaded', { plugin: m.id, version: m.version, layer: m.layer, source });
+    }
+    for (const error of errors) {
+      this.log.error('plugin failed to load', {
+        plugin: error.plugin,
+        phase: error.phase,
+        message: error.message,
+      });
+    }
+    this.errors.push(...errors);
+    return { loaded, errors };
+  }
+
+  private createSlot(candidate: LoadCandidate): PluginSlot {
+    const id = candidate.manifest.id;
+    const slot = new PluginSlot({
+      plugin: candidate.plugin,
+      manifest: candidate.manifest,
+      config: candidate.config,
+      enabled: candidate.enabled,
+      order: this.order++,
+      ring: this.pipeline.ring,
+      policy: this.policy,
+      log: scopeLogger(this.log, { plugin: id }),
+    });
+    slot.ctx = createPluginContext({
+      pluginId: id,
+      config: candidate.config,
+      services: this.services,
+      fallbackLogger: this.log,
+      signal: () => slot.signal(),
+    });
+    return slot;
+  }
+
+  private async setup(slot: PluginSlot): Promise<string | undefined> {
+    const setup = slot.plugin.setup;
+    if (setup === undefined) return undefined;
+    const failure = await withTimeout(
+      () => setup.call(slot.plugin, slot.ctx),
+      this.lifecycleTimeoutMs,
+      `setup did not finish within ${this.lifecycleTimeoutMs} ms`,
+    );
+    if (failure === undefined) return undefined;
+    // Give a half-initialised plugin the chance to release what it opened.
+    slot.lifetime.abort(new HostError('HOST_SETUP_FAILED', `setup of ${slot.id} failed`));
+    const plugin = slot.plugin;
+    if (plugin.dispose)
+      await withTimeout(() => plugin.dispose?.(), this.lifecycleTimeoutMs, 'dispose timed out');
+    return failure;
+  }
+
+  step(bar: Bar): StepOutcome | Promise<StepOutcome> {
+    this.assertLive();
+    return this.pipeline.step(bar);
+  }
+
+  async replay(
+    bars: Iterable<Bar> | AsyncIterable<Bar>,
+    options: ReplayOptions = {},
+  ): Promise<ReplaySummary> {
+    this.assertLive();
+    const progressEvery = options.progressEvery ?? 10_000;
+    checkPositiveInt('progressEvery', progressEvery);
+    if (options.reset ?? true) {
+      await this.pipeline.idle();
+      this.reset();
+    }
+    const started = performance.now();
+    let processed = 0;
+    let accepted = 0;
+    let rejected = 0;
+    let lastTime = Number.NaN;
+    let aborted = false;
+    const progress = (done: boolean): void => {
+      options.onProgress?.({
+        processed,
+        accepted,
+        rejected,
+        lastTime,
+        elapsedMs: performance.now() - started,
+        done,
+      });
+    };
+    const handle = (out: StepOutcome): void => {
+      processed++;
+      if (out.kind === 'step') {
+        accepted++;
+        lastTime = out.bar.time;
+        options.onStep?.(out);
+      } else {
+        rejected++;
+        options.onRejected?.(out);
+      }
+      if (processed % progressEvery === 0) progress(false);
+    };
+    const signal = options.signal;
+    if (Symbol.asyncIterator in bars) {
+      for await (const bar of bars as AsyncIterable<Bar>) {
+        if (signal?.aborted) {
+          aborted = true;
+          break;
+        }
+        const out = this.pipeline.step(bar);
+        handle(out instanceof Promise ? await out : out);
+      }
+    } else {
+      // A sync source would otherwise hold the event loop for the whole replay: timers (async
+      // plugin timeouts), I/O and abort signals get a turn every few thousand bars.
+      let sinceYield = 0;
+      for (const bar of bars as Iterable<Bar>) {
+        if (signal?.aborted) {
+          aborted = true;
+          break;
+        }
+        const out = this.pipeline.step(bar);
+        handle(out instanceof Promise ? await out : out);
+        if (++sinceYield === 4096) {
+          sinceYield = 0;
+          await new Promise<void>((resolve) => setImmediate(resolve));
+        }
+      }
+    }
+    progress(true);
+    return {
+      processed,
+      accepted,
+      rejected: this.pipeline.rejected(),
+      durationMs: performance.now() - started,
+      aborted,
+    };
+  }
+
+  reset(): void {
+    this.assertLive();
+    this.pipeline.reset();
+    for (const slot of this.slots.values()) {
+      if (!slot.enabled) continue;
+      this.resetPlugin(slot);
+    }
+  }
+
+  private resetPlugin(slot: PluginSlot): void {
+    const reset = slot.plugin.reset;
+    if (reset === undefined) return;
+    try {
+      reset.call(slot.plugin);
+    } catch (error) {
+      const message = `reset() threw: ${describeThrown(error)}`;
+      slot.errors++;
+      slot.lastError = Object.freeze({ kind: 'ERROR', message, index: -1 });
+      slot.log.error('plugin reset failed', { error: message });
+    }
+  }
+
+  enable(id: string): void {
+    const slot = this.slot(id);
+    if (slot.enabled) return;
+    slot.rewind();
+    this.resetPlugin(slot);
+    slot.enabled = true;
+  }
+
+  disable(id: string): void {
+    this.slot(id).enabled = false;
+  }
+
+  plugins(): PluginInfo[] {
+    return [...this.slots.values()].map((slot) => slot.info());
+  }
+
+  onBarTime(listener: BarTimeListener): () => void {
+    return this.pipeline.onBarTime(listener);
+  }
+
+  async dispose(): Promise<void> {
+    if (this.disposed) return;
+    this.disposed = true;
+    await this.loading;
+    await this.pipeline.idle();
+    const slots = [...this.slots.values()].reverse();
+    for (const slot of slots) {
+      const reason = new HostError('HOST_DISPOSED', `host disposed; unloading ${slot.id}`);
+      slot.callController?.abort(reason);
+      slot.lifetime.abort(reason);
+      const plugin = slot.plugin;
+      if (plugin.dispose === undefined) continue;
+      const failure = await withTimeout(
+        () => plugin.dispose?.(),
+        this.lifecycleTimeoutMs,
+        'dispose timed out',
+      );
+      if (failure !== undefined) slot.log.error('plugin dispose failed', { error: failure });
+    }
+  }
+
+  private slot(id: string): PluginSlot {
+    this.assertLive();
+    const slot = this.slots.get(id);
+    if (slot === undefined) {
+      throw new HostError('HOST_UNKNOWN_PLUGIN', `no plugin with id ${JSON.stringify(id)} is loaded`, {
+        field: 'id',
+        value: id,
+      });
+    }
+    return slot;
+  }
+
+  private assertLive(): void {
+    if (this.disposed) throw new HostError('HOST_DISPOSED', 'the host has been disposed');
+  }
+}
+
+/** Runs a lifecycle hook; resolves to a failure message, or undefined when it succeeded in time. */
+async function withTimeout(
+  fn: () => unknown,
+  timeoutMs: number,
+  timeoutMessage: string,
+): Promise<string | undefined> {
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    const work = Promise.resolve().then(fn);
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new HostError('HOST_TIMEOUT', timeoutMessage)), timeoutMs);
+    });
+    await Promise.race([work, timeout]);
+    return undefined;
+  } catch (error) {
+    return describeThrown(error);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+function checkPositiveInt(field: string, value: number): void {
+  if (!Number.isInteger(value) || value < 1) {
+    throw new HostError('HOST_INVALID_OPTION', `${field} must be a positive integer (got ${String(value)})`, {
+      field,
+      value,
+    });
+  }
+}

@@ -1,0 +1,512 @@
+import {
+  type Bar,
+  type BarRejectReason,
+  formatValue,
+  type Logger,
+  type OnBarArgs,
+  type SensorReading,
+  type SensorRow,
+  type StepError,
+  type StepResult,
+  validateBar,
+} from '@keel/contract';
+import { describeThrown, HostError } from './errors.js';
+import type { FailureKind, PluginSlot } from './plugin-slot.js';
+import {
+  DISABLED_READING,
+  errorReading,
+  QUARANTINED_READING,
+  sanitizeReading,
+  TIMEOUT_READING,
+  WARMUP_READING,
+} from './readings.js';
+import { BarRing } from './ring-window.js';
+import { type BarCursor, createBarCursor, createLiveStep, freezeBar, type LiveStep } from './live-views.js';
+
+/** Why the host refused a bar: the contract's reasons plus time going backwards or standing still. */
+export type RejectReason = BarRejectReason | 'time_not_increasing';
+
+/** A step result as the host returns it: the contract's `StepResult` plus the run's rejected-bar count. */
+export interface HostStepResult extends StepResult {
+  readonly kind: 'step';
+  /** Bars rejected so far in this run (since the last reset). */
+  readonly rejectedBars: number;
+}
+
+/** What `step` returns for a bar that failed validation. Plugins never saw it. */
+export interface RejectedBar {
+  readonly kind: 'rejected';
+  readonly reason: RejectReason;
+  readonly field: string;
+  /** The offending value, rendered (the raw value may be a NaN or a BigInt a serializer would choke on). */
+  readonly value: string;
+  readonly message: string;
+  /** The index the next accepted bar will get. */
+  readonly index: number;
+  readonly rejectedBars: number;
+}
+
+export type StepOutcome = HostStepResult | RejectedBar;
+
+export interface RejectedBarCounts {
+  readonly total: number;
+  readonly byReason: Readonly<Record<RejectReason, number>>;
+}
+
+/** Called with each accepted bar's time before plugins run (the scheduler's replay clock). */
+export type BarTimeListener = (time: number, index: number) => void;
+
+export interface PipelineOptions {
+  readonly log: Logger;
+  /** Time one sync call in this many (async calls are always timed). */
+  readonly timingSampleEvery: number;
+  readonly guardWindows: boolean;
+}
+
+interface LayerGroup {
+  readonly start: number;
+  readonly end: number;
+}
+
+// Per-bar working state. Allocated once per step; the slots and groups are captured so a load
+// finishing mid-step cannot shift indices under an in-flight async layer.
+interface StepState {
+  /** The host's frozen copy of the caller's bar: what plugins and the result see. */
+  readonly bar: Bar;
+  readonly index: number;
+  readonly t0: number;
+  readonly slots: readonly PluginSlot[];
+  readonly groups: readonly LayerGroup[];
+  readonly readings: SensorReading[];
+  /** Which readings are exposed to a later layer (and therefore frozen). */
+  exposed: boolean;
+  readonly sensors: SensorRow[];
+  readonly plugins: Record<string, SensorReading>;
+  errors: StepError[] | null;
+  /** Errors by slot position until their layer commits, so the order never depends on which promise settled first. */
+  slotErrors: Array<StepError | undefined> | null;
+}
+
+const EMPTY_ROWS: readonly SensorRow[] = Object.freeze([]);
+const EMPTY_PLUGINS: Readonly<Record<string, SensorReading>> = Object.freeze({});
+const NO_ERRORS: readonly StepError[] = Object.freeze([]);
+const REASONS: readonly RejectReason[] = [
+  'non_finite',
+  'ohlc_inconsistent',
+  'negative_volume',
+  'bad_time',
+  'time_not_increasing',
+];
+
+/**
+ * The per-bar pipeline: bar validation, the shared ring, layer-ordered plugin calls with
+ * host-made readings, failure tracking and quarantine. Stays synchronous unless a plugin returns
+ * a thenable; then only the layer holding it is awaited (its async calls run together) before the
+ * next layer starts, so order and visibility are the same either way.
+ */
+export class Pipeline {
+  readonly ring = new BarRing(2);
+  private readonly current: BarCursor = createBarCursor();
+  /** One live partial step per layer group, re-pointed at each bar. */
+  private liveSteps: LiveStep[] = [];
+  private slots: PluginSlot[] = [];
+  private groups: LayerGroup[] = [];
+  private readonly options: PipelineOptions;
+  private readonly barTimeListeners: BarTimeListener[] = [];
+  private index = 0;
+  private lastTime = Number.NEGATIVE_INFINITY;
+  private rejectedTotal = 0;
+  private readonly rejectedBy: Record<RejectReason, number> = zeroCounts();
+  /** Steps accepted by `step()` and not finished (in flight or queued behind one). */
+  private outstanding = 0;
+  private tail: Promise<unknown> = Promise.resolve();
+
+  constructor(options: PipelineOptions) {
+    this.options = options;
+  }
+
+  get busy(): boolean {
+    return this.outstanding > 0;
+  }
+
+  /** Resolves once no step is in flight. */
+  idle(): Promise<void> {
+    return this.tail.then(
+      () => undefined,
+      () => undefined,
+    );
+  }
+
+  list(): readonly PluginSlot[] {
+    return this.slots;
+  }
+
+  add(slot: PluginSlot): void {
+    this.ring.ensureCapacity(slot.manifest.window);
+    const slots = [...this.slots, slot].sort((a, b) => a.rank - b.rank || a.order - b.order);
+    const groups: LayerGroup[] = [];
+    for (let i = 0; i < slots.length; ) {
+      let j = i + 1;
+      while (j < slots.length && (slots[j] as PluginSlot).rank === (slots[i] as PluginSlot).rank) j++;
+      groups.push({ start: i, end: j });
+      i = j;
+    }
+    this.slots = slots;
+    this.groups = groups;
+    while (this.liveSteps.length < groups.length) this.liveSteps.push(createLiveStep(this.current));
+    groups.forEach((group, g) => {
+      const step = (this.liveSteps[g] as LiveStep).step;
+      for (let i = group.start; i < group.end; i++) {
+        const s = slots[i] as PluginSlot;
+        const current = this.current;
+        s.args = Object.freeze(
+          Object.defineProperties(
+            { window: s.view, step, config: s.config, ctx: s.ctx },
+            { bar: { enumerable: true, get: () => current.bar } },
+          ),
+        ) as unknown as OnBarArgs;
+      }
+    });
+  }
+
+  onBarTime(listener: BarTimeListener): () => void {
+    this.barTimeListeners.push(listener);
+    return () => {
+      const at = this.barTimeListeners.indexOf(listener);
+      if (at >= 0) this.barTimeListeners.splice(at, 1);
+    };
+  }
+
+  rejected(): RejectedBarCounts {
+    return { total: this.rejectedTotal, byReason: { ...this.rejectedBy } };
+  }
+
+  /** Clears the window, the bar index, the time check and rejected counts; rewinds every plugin. */
+  reset(): void {
+    if (this.busy)
+      throw new HostError('HOST_BUSY', 'reset() called while a step is still running; await it first');
+    this.ring.clear();
+    this.index = 0;
+    this.lastTime = Number.NEGATIVE_INFINITY;
+    this.rejectedTotal = 0;
+    for (const r of REASONS) this.rejectedBy[r] = 0;
+    for (const slot of this.slots) slot.rewind();
+  }
+
+  step(bar: Bar): StepOutcome | Promise<StepOutcome> {
+    if (this.outstanding === 0) {
+      const out = this.run(bar);
+      if (!(out instanceof Promise)) return out;
+      return this.track(out);
+    }
+    // Another step is awaiting an async plugin: this bar must not enter the ring before it ends.
+    return this.track(this.tail.then(() => this.run(bar)));
+  }
+
+  private track(promise: Promise<StepOutcome>): Promise<StepOutcome> {
+    this.outstanding++;
+    // Decrement inside the chain the caller awaits, so a caller resuming after `await` sees an
+    // idle pipeline and its next step can be synchronous again.
+    const done = promise.then(
+      (value) => {
+        this.outstanding--;
+        return value;
+      },
+      (error: unknown) => {
+        this.outstanding--;
+        throw error;
+      },
+    );
+    this.tail = done.catch(() => undefined);
+    return done;
+  }
+
+  private run(input: Bar): StepOutcome | Promise<StepOutcome> {
+    const check = validateBar(input);
+    if (!check.ok) return this.reject(check.reason, check.field, check.value, check.message);
+    if (input.time <= this.lastTime) {
+      return this.reject(
+        'time_not_increasing',
+        'time',
+        input.time,
+        `time ${input.time} is not after the previous bar's ${this.lastTime}`,
+      );
+    }
+    const t0 = performance.now();
+    this.lastTime = input.time;
+    const bar = freezeBar(input);
+    this.current.bar = bar;
+    this.ring.push(bar);
+    const index = this.index++;
+    const listeners = this.barTimeListeners;
+    for (let i = 0; i < listeners.length; i++) {
+      try {
+        (listeners[i] as BarTimeListener)(bar.time, index);
+      } catch (error) {
+        this.options.log.error('bar-time listener threw', { error: describeThrown(error) });
+      }
+    }
+    const slots = this.slots;
+    const state: StepState = {
+      bar,
+      index,
+      t0,
+      slots,
+      groups: this.groups,
+      readings: new Array<SensorReading>(slots.length),
+      exposed: false,
+      sensors: [],
+      plugins: {},
+      errors: null,
+      slotErrors: null,
+    };
+    return this.runLayers(state, 0);
+  }
+
+  private runLayers(s: StepState, from: number): HostStepResult | Promise<HostStepResult> {
+    const groups = s.groups;
+    for (let g = from; g < groups.length; g++) {
+      const group = groups[g] as LayerGroup;
+      s.exposed = g < groups.length - 1;
+      const live = this.liveSteps[g] as LiveStep;
+      if (g === 0) live.set(s.index, EMPTY_ROWS, EMPTY_PLUGINS);
+      else live.set(s.index, Object.freeze(s.sensors.slice()), Object.freeze({ ...s.plugins }));
+      let pending: Promise<void>[] | null = null;
+      for (let i = group.start; i < group.end; i++) {
+        const wait = this.runSlot(s.slots[i] as PluginSlot, i, s);
+        if (wait !== undefined) {
+          pending ??= [];
+          pending.push(wait);
+        }
+      }
+      if (pending !== null) {
+        return Promise.all(pending).then(() => {
+          this.commit(s, group);
+          return this.runLayers(s, g + 1);
+        });
+      }
+      this.commit(s, group);
+    }
+    return this.finish(s);
+  }
+
+  private runSlot(slot: PluginSlot, i: number, s: StepState): Promise<void> | undefined {
+    if (!slot.enabled) {
+      s.readings[i] = DISABLED_READING;
+      return undefined;
+    }
+    slot.seen++;
+    const onBar = slot.onBar;
+    if (slot.seen < slot.manifest.warmup || onBar === undefined) {
+      s.readings[i] = WARMUP_READING;
+      return undefined;
+    }
+    if (slot.tracker.quarantined && !slot.tracker.admit()) {
+      s.readings[i] = QUARANTINED_READING;
+      addError(
+        s,
+        i,
+        Object.freeze({ plugin: slot.id, kind: 'QUARANTINED', message: quarantineMessage(slot) }),
+      );
+      return undefined;
+    }
+    slot.calls++;
+    const timed = slot.untilSample-- <= 0;
+    if (timed) slot.untilSample = this.options.timingSampleEvery - 1;
+    const t = timed ? performance.now() : 0;
+    let out: unknown;
+    slot.inCall = true;
+    try {
+      out = onBar.call(slot.plugin, slot.args);
+      if (out !== null && typeof out === 'object' && typeof (out as { then?: unknown }).then === 'function') {
+        return this.settle(slot, i, s, out as PromiseLike<unknown>, timed ? t : performance.now());
+      }
+    } catch (error) {
+      slot.inCall = false;
+      slot.callController = null;
+      this.afterCall(slot);
+      this.fail(slot, i, s, 'ERROR', describeThrown(error));
+      return undefined;
+    }
+    slot.inCall = false;
+    slot.callController = null;
+    if (timed) slot.histogram.record(performance.now() - t);
+    this.accept(slot, i, s, out);
+    return undefined;
+  }
+
+  // The async path: a per-call timer races the plugin's promise; whichever settles first decides
+  // the reading, and a late result is dropped. The promise returned never rejects.
+  private settle(
+    slot: PluginSlot,
+    i: number,
+    s: StepState,
+    thenable: PromiseLike<unknown>,
+    t0: number,
+  ): Promise<void> {
+    slot.callController ??= new AbortController();
+    const controller = slot.callController;
+    const timeoutMs = slot.manifest.budget.timeoutMs;
+    return new Promise<void>((resolve) => {
+      let done = false;
+      const finish = (): void => {
+        done = true;
+        if (slot.callController === controller) {
+          slot.inCall = false;
+          slot.callController = null;
+        }
+        slot.histogram.record(performance.now() - t0);
+      };
+      const timer = setTimeout(() => {
+        if (done) return;
+        finish();
+        controller.abort(
+          new HostError('HOST_TIMEOUT', `onBar of ${slot.id} exceeded budget.timeoutMs ${timeoutMs}`, {
+            field: 'budget.timeoutMs',
+            value: timeoutMs,
+          }),
+        );
+        this.fail(slot, i, s, 'TIMEOUT', `onBar exceeded budget.timeoutMs ${timeoutMs}`);
+        resolve();
+      }, timeoutMs);
+      Promise.resolve(thenable).then(
+        (value) => {
+          if (done) return;
+          clearTimeout(timer);
+          finish();
+          this.accept(slot, i, s, value);
+          resolve();
+        },
+        (error: unknown) => {
+          if (done) return;
+          clearTimeout(timer);
+          finish();
+          this.afterCall(slot);
+          this.fail(slot, i, s, 'ERROR', describeThrown(error));
+          resolve();
+        },
+      );
+    });
+  }
+
+  private accept(slot: PluginSlot, i: number, s: StepState, out: unknown): void {
+    const damaged = this.afterCall(slot);
+    if (damaged !== undefined) {
+      this.fail(slot, i, s, 'ERROR', `wrote into window.${damaged}.values(); the window was restored`);
+      return;
+    }
+    let message: string;
+    try {
+      const result = sanitizeReading(out, s.exposed);
+      if (result.ok) {
+        if (slot.tracker.consecutive !== 0) slot.tracker.succeed();
+        s.readings[i] = result.reading;
+        return;
+      }
+      message = `contract: ${result.message}`;
+    } catch (error) {
+      message = `contract: reading could not be read: ${describeThrown(error)}`;
+    }
+    this.fail(slot, i, s, 'CONTRACT', message);
+  }
+
+  /** With `guardWindows`, checks that the call left the shared window untouched (and repairs it). */
+  private afterCall(slot: PluginSlot): string | undefined {
+    return this.options.guardWindows ? this.ring.repairWindow(slot.view.length) : undefined;
+  }
+
+  private fail(slot: PluginSlot, i: number, s: StepState, kind: FailureKind, message: string): void {
+    if (kind === 'TIMEOUT') slot.timeouts++;
+    else slot.errors++;
+    slot.lastError = Object.freeze({ kind, message, index: s.index });
+    s.readings[i] = kind === 'TIMEOUT' ? TIMEOUT_READING : errorReading(message);
+    addError(s, i, Object.freeze({ plugin: slot.id, kind, message }));
+    if (slot.tracker.fail()) {
+      slot.quarantines++;
+      slot.log.warn('plugin quarantined', {
+        failures: slot.tracker.consecutive,
+        retryInBars: slot.tracker.remaining,
+        lastError: message,
+      });
+    }
+  }
+
+  // Appends a finished layer to the step, freezing what later layers will be able to see.
+  private commit(s: StepState, group: LayerGroup): void {
+    const freeze = s.exposed;
+    for (let i = group.start; i < group.end; i++) {
+      const slot = s.slots[i] as PluginSlot;
+      const reading = s.readings[i] as SensorReading;
+      let row: SensorRow;
+      if (reading === WARMUP_READING) row = slot.rowWarmup;
+      else if (reading === DISABLED_READING) row = slot.rowDisabled;
+      else if (reading === QUARANTINED_READING) row = slot.rowQuarantined;
+      else if (reading === TIMEOUT_READING) row = slot.rowTimeout;
+      else row = slot.row(reading, freeze);
+      s.sensors.push(row);
+      s.plugins[slot.id] = reading;
+      const error = s.slotErrors?.[i];
+      if (error !== undefined) {
+        s.errors ??= [];
+        s.errors.push(error);
+      }
+    }
+  }
+
+  private finish(s: StepState): HostStepResult {
+    const bar = s.bar;
+    const timing = { totalMs: performance.now() - s.t0 };
+    const errors = s.errors ?? NO_ERRORS;
+    const rejectedBars = this.rejectedTotal;
+    return bar.symbol === undefined
+      ? {
+          kind: 'step',
+          bar,
+          index: s.index,
+          sensors: s.sensors,
+          plugins: s.plugins,
+          errors,
+          timing,
+          rejectedBars,
+        }
+      : {
+          kind: 'step',
+          bar,
+          index: s.index,
+          symbol: bar.symbol,
+          sensors: s.sensors,
+          plugins: s.plugins,
+          errors,
+          timing,
+          rejectedBars,
+        };
+  }
+
+  private reject(reason: RejectReason, field: string, value: unknown, message: string): RejectedBar {
+    this.rejectedTotal++;
+    this.rejectedBy[reason]++;
+    this.options.log.debug('bar rejected', { reason, field, message });
+    return Object.freeze({
+      kind: 'rejected',
+      reason,
+      field,
+      value: formatValue(value),
+      message,
+      index: this.index,
+      rejectedBars: this.rejectedTotal,
+    });
+  }
+}
+
+function addError(s: StepState, i: number, error: StepError): void {
+  s.slotErrors ??= new Array<StepError | undefined>(s.slots.length);
+  s.slotErrors[i] = error;
+}
+
+function quarantineMessage(slot: PluginSlot): string {
+  return `quarantined after ${slot.tracker.consecutive} consecutive failures; retry in ${slot.tracker.remaining + 1} bars`;
+}
+
+function zeroCounts(): Record<RejectReason, number> {
+  return { non_finite: 0, ohlc_inconsistent: 0, negative_volume: 0, bad_time: 0, time_not_increasing: 0 };
+}
