@@ -1,6 +1,6 @@
 import type { AlertMessage } from '@keel/notify';
 import { afterEach, describe, expect, it } from 'vitest';
-import { closedPort, testContext } from '../test/context.js';
+import { closedPort, testContext } from '../../../test-support/loopback-http-server.ts';
 import { parseMail } from '../test/parse-mime.js';
 import { type SmtpTestServer, startSmtpServer } from '../test/smtp-test-server.js';
 import { createEmailPublisher } from './email-publisher.js';

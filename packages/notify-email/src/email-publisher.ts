@@ -3,20 +3,19 @@ import {
   createRedactor,
   DeliveryError,
   type DeliveryOutcome,
-  describeError,
-  isRetryable,
+  failedOutcome,
+  pacedDelivery,
   type Publisher,
+  parseOptions,
   type Redactor,
   realSleep,
-  retryAfterOf,
-  retryWithBackoff,
+  retryLogger,
   type SendContext,
   type Sleep,
 } from '@keel/notify';
 import nodemailer, { type Transporter } from 'nodemailer';
 import type SMTPTransport from 'nodemailer/lib/smtp-transport/index.js';
 import { type EmailOptions, EmailOptionsSchema, type ResolvedEmailOptions } from './options.js';
-import { parseOptions } from './parse-options.js';
 import { renderEmailHtml } from './render-html.js';
 
 /** Test and embedding hooks; production code leaves these unset. */
@@ -108,7 +107,7 @@ function abortable<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
  * without `password`) make `missingConfig()` non-empty instead of throwing.
  */
 export function createEmailPublisher(options: EmailOptions = {}, runtime: EmailRuntime = {}): Publisher {
-  const opts = parseOptions(EmailOptionsSchema, options, 'email', ['password']);
+  const opts = parseOptions(EmailOptionsSchema, options, 'email', { secretFields: ['password'] });
   const secrets = opts.password === undefined ? [] : [opts.password];
   const ownRedact = createRedactor(secrets);
   const sleep = runtime.sleep ?? realSleep;
@@ -166,32 +165,16 @@ export function createEmailPublisher(options: EmailOptions = {}, runtime: EmailR
     async send(message: AlertMessage, ctx: SendContext): Promise<readonly DeliveryOutcome[]> {
       const redact = (text: string): string => ctx.redact(ownRedact(text));
       try {
-        await retryWithBackoff(() => sendOnce(message, ctx, redact), {
-          attempts: opts.retry.attempts,
-          baseMs: opts.retry.baseDelayMs,
-          maxMs: opts.retry.maxDelayMs,
+        // No per-destination bucket: one SMTP submission carries every recipient.
+        await pacedDelivery(() => sendOnce(message, ctx, redact), {
+          ...opts.retry,
           signal: ctx.signal,
           sleep,
-          onRetry: ({ error, attempt, delayMs }) =>
-            ctx.log.warn('email send retry', {
-              provider,
-              attempt,
-              delayMs,
-              error: describeError(error, redact),
-            }),
+          onRetry: retryLogger(ctx.log, 'email send retry', provider, redact),
         });
         return [{ ok: true, provider }];
       } catch (error) {
-        const retryAfterMs = retryAfterOf(error);
-        return [
-          {
-            ok: false,
-            provider,
-            error: describeError(error, redact),
-            retryable: isRetryable(error),
-            ...(retryAfterMs === undefined ? {} : { retryAfterMs }),
-          },
-        ];
+        return [failedOutcome(provider, error, redact)];
       }
     },
     async close() {

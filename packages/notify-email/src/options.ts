@@ -1,5 +1,5 @@
+import { readEnvBooleanInto, readEnvList, readEnvNumberInto, readEnvText } from '@keel/notify';
 import { z } from 'zod';
-import { readBooleanInto, readList, readNumberInto, readText } from './env.js';
 
 // Deliberately loose: `"Keel Alerts" <alerts@example.com>` and bare addresses both pass; the SMTP
 // server is the authority on what it accepts.
@@ -73,20 +73,20 @@ export function emailOptionsFromEnv(
   env: Readonly<Record<string, string | undefined>> = process.env,
 ): EmailOptions {
   const e = EMAIL_ENV;
-  const tls = readBooleanInto(env, e.tlsRejectUnauthorized, 'rejectUnauthorized');
+  const tls = readEnvBooleanInto(env, e.tlsRejectUnauthorized, 'rejectUnauthorized');
   return {
-    ...readText(env, e.host, 'host'),
-    ...readNumberInto(env, e.port, 'port'),
-    ...readBooleanInto(env, e.secure, 'secure'),
-    ...readBooleanInto(env, e.requireTLS, 'requireTLS'),
-    ...readBooleanInto(env, e.ignoreTLS, 'ignoreTLS'),
+    ...readEnvText(env, e.host, 'host'),
+    ...readEnvNumberInto(env, e.port, 'port'),
+    ...readEnvBooleanInto(env, e.secure, 'secure'),
+    ...readEnvBooleanInto(env, e.requireTLS, 'requireTLS'),
+    ...readEnvBooleanInto(env, e.ignoreTLS, 'ignoreTLS'),
     ...(tls.rejectUnauthorized === undefined ? {} : { tls }),
-    ...readText(env, e.user, 'user'),
-    ...readText(env, e.password, 'password'),
-    ...readText(env, e.from, 'from'),
-    ...readList(env, e.to, 'to'),
-    ...readList(env, e.cc, 'cc'),
-    ...readList(env, e.bcc, 'bcc'),
-    ...readNumberInto(env, e.timeoutMs, 'timeoutMs'),
+    ...readEnvText(env, e.user, 'user'),
+    ...readEnvText(env, e.password, 'password'),
+    ...readEnvText(env, e.from, 'from'),
+    ...readEnvList(env, e.to, 'to'),
+    ...readEnvList(env, e.cc, 'cc'),
+    ...readEnvList(env, e.bcc, 'bcc'),
+    ...readEnvNumberInto(env, e.timeoutMs, 'timeoutMs'),
   };
 }

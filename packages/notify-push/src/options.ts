@@ -1,5 +1,5 @@
+import { readEnvList, readEnvNumberInto, readEnvText } from '@keel/notify';
 import { z } from 'zod';
-import { readList, readNumberInto, readText } from './env.js';
 
 const PRIORITY_NAMES = { min: 1, low: 2, default: 3, high: 4, max: 5, urgent: 5 } as const;
 
@@ -70,17 +70,17 @@ export function pushOptionsFromEnv(
   const e = PUSH_ENV;
   const priority = env[e.priority]?.trim();
   return {
-    ...readText(env, e.baseUrl, 'baseUrl'),
-    ...readText(env, e.topic, 'topic'),
-    ...readText(env, e.token, 'token'),
-    ...readText(env, e.user, 'user'),
-    ...readText(env, e.password, 'password'),
+    ...readEnvText(env, e.baseUrl, 'baseUrl'),
+    ...readEnvText(env, e.topic, 'topic'),
+    ...readEnvText(env, e.token, 'token'),
+    ...readEnvText(env, e.user, 'user'),
+    ...readEnvText(env, e.password, 'password'),
     ...(priority
       ? { priority: (/^\d+$/.test(priority) ? Number(priority) : priority) as PushOptions['priority'] }
       : {}),
-    ...readList(env, e.tags, 'tags'),
-    ...readText(env, e.click, 'click'),
-    ...readNumberInto(env, e.maxLength, 'maxLength'),
-    ...readNumberInto(env, e.timeoutMs, 'timeoutMs'),
+    ...readEnvList(env, e.tags, 'tags'),
+    ...readEnvText(env, e.click, 'click'),
+    ...readEnvNumberInto(env, e.maxLength, 'maxLength'),
+    ...readEnvNumberInto(env, e.timeoutMs, 'timeoutMs'),
   };
 }

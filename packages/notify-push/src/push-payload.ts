@@ -1,6 +1,5 @@
-import type { AlertMessage } from '@keel/notify';
+import { type AlertMessage, effectiveLimit, truncateText } from '@keel/notify';
 import type { ResolvedPushOptions } from './options.js';
-import { effectiveLimit, truncateText } from './truncate-text.js';
 
 /** The JSON body of an ntfy publish. */
 export interface NtfyPublish {

@@ -5,7 +5,7 @@ import {
   type LoopbackServer,
   startLoopbackServer,
   testContext,
-} from '../test/loopback-server.js';
+} from '../../../test-support/loopback-http-server.ts';
 import { pushOptionsFromEnv } from './options.js';
 import { createPushPublisher } from './push-publisher.js';
 

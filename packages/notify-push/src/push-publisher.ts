@@ -4,20 +4,19 @@ import {
   createTokenBucket,
   DeliveryError,
   type DeliveryOutcome,
-  describeError,
-  isRetryable,
+  failedOutcome,
+  pacedDelivery,
+  parseOptions,
   parseRetryAfter,
   type Publisher,
   type Redactor,
   realSleep,
-  retryAfterOf,
+  retryLogger,
   type SendContext,
   type Sleep,
+  sendHttp,
 } from '@keel/notify';
-import { httpRequest } from './http-request.js';
 import { type PushOptions, PushOptionsSchema } from './options.js';
-import { pacedDelivery } from './paced-delivery.js';
-import { parseOptions } from './parse-options.js';
 import { buildPushPayload } from './push-payload.js';
 
 /** Test and embedding hooks; production code leaves these unset. */
@@ -32,7 +31,7 @@ export interface PushRuntime {
  * message, priority, tags), paced per topic, with bounded retries on 429/5xx/network errors.
  */
 export function createPushPublisher(options: PushOptions = {}, runtime: PushRuntime = {}): Publisher {
-  const opts = parseOptions(PushOptionsSchema, options, 'push', ['token', 'password']);
+  const opts = parseOptions(PushOptionsSchema, options, 'push', { secretFields: ['token', 'password'] });
   const secrets = [opts.token, opts.password].filter((s): s is string => s !== undefined);
   const ownRedact = createRedactor(secrets);
   const sleep = runtime.sleep ?? realSleep;
@@ -50,7 +49,7 @@ export function createPushPublisher(options: PushOptions = {}, runtime: PushRunt
         : undefined;
 
   const post = async (body: string, ctx: SendContext, redact: Redactor): Promise<void> => {
-    const res = await httpRequest(
+    const res = await sendHttp(
       `${opts.baseUrl.replace(/\/+$/, '')}/`,
       {
         method: 'POST',
@@ -92,26 +91,11 @@ export function createPushPublisher(options: PushOptions = {}, runtime: PushRunt
           bucket,
           signal: ctx.signal,
           sleep,
-          onRetry: ({ error, attempt, delayMs }) =>
-            ctx.log.warn('push send retry', {
-              provider,
-              attempt,
-              delayMs,
-              error: describeError(error, redact),
-            }),
+          onRetry: retryLogger(ctx.log, 'push send retry', provider, redact),
         });
         return [{ ok: true, provider }];
       } catch (error) {
-        const retryAfterMs = retryAfterOf(error);
-        return [
-          {
-            ok: false,
-            provider,
-            error: describeError(error, redact),
-            retryable: isRetryable(error),
-            ...(retryAfterMs === undefined ? {} : { retryAfterMs }),
-          },
-        ];
+        return [failedOutcome(provider, error, redact)];
       }
     },
   };

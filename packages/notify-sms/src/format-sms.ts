@@ -1,6 +1,4 @@
-import type { AlertMessage } from '@keel/notify';
-import { splitMessage } from './split-message.js';
-import { effectiveLimit, truncateText } from './truncate-text.js';
+import { type AlertMessage, effectiveLimit, splitMessage, truncateText } from '@keel/notify';
 
 /**
  * SMS text (§19.7): subject + `\n` + body (empty parts dropped), truncated to the configured limit,

@@ -9,4 +9,5 @@ export {
 } from './options.js';
 export { normalizeE164, normalizeRecipients } from './e164.js';
 export { formatSmsMessages } from './format-sms.js';
-export { splitMessage } from './split-message.js';
+// Re-exported so existing imports of `splitMessage` from this package keep working.
+export { splitMessage } from '@keel/notify';

@@ -1,6 +1,6 @@
+import { readEnvList, readEnvNumberInto, readEnvText } from '@keel/notify';
 import { z } from 'zod';
 import { normalizeE164 } from './e164.js';
-import { readList, readNumberInto, readText } from './env.js';
 
 /** Twilio's ceiling for one message body; longer text is split into several messages. */
 export const PROVIDER_BODY_LIMIT = 1600;
@@ -73,12 +73,12 @@ export function smsOptionsFromEnv(
 ): SmsOptions {
   const e = SMS_ENV;
   return {
-    ...readText(env, e.accountSid, 'accountSid'),
-    ...readText(env, e.authToken, 'authToken'),
-    ...readText(env, e.from, 'from'),
-    ...readList(env, e.to, 'to'),
-    ...readText(env, e.baseUrl, 'baseUrl'),
-    ...readNumberInto(env, e.maxLength, 'maxLength'),
-    ...readNumberInto(env, e.timeoutMs, 'timeoutMs'),
+    ...readEnvText(env, e.accountSid, 'accountSid'),
+    ...readEnvText(env, e.authToken, 'authToken'),
+    ...readEnvText(env, e.from, 'from'),
+    ...readEnvList(env, e.to, 'to'),
+    ...readEnvText(env, e.baseUrl, 'baseUrl'),
+    ...readEnvNumberInto(env, e.maxLength, 'maxLength'),
+    ...readEnvNumberInto(env, e.timeoutMs, 'timeoutMs'),
   };
 }

@@ -5,7 +5,7 @@ import {
   type LoopbackServer,
   startLoopbackServer,
   testContext,
-} from '../test/loopback-server.js';
+} from '../../../test-support/loopback-http-server.ts';
 import { smsOptionsFromEnv } from './options.js';
 import { createSmsPublisher } from './sms-publisher.js';
 

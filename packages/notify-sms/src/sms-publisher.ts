@@ -4,21 +4,20 @@ import {
   createTokenBucketPool,
   DeliveryError,
   type DeliveryOutcome,
-  describeError,
-  isRetryable,
+  failedOutcome,
+  pacedDelivery,
+  parseOptions,
   parseRetryAfter,
   type Publisher,
   type Redactor,
   realSleep,
-  retryAfterOf,
+  retryLogger,
   type SendContext,
   type Sleep,
+  sendHttp,
 } from '@keel/notify';
 import { formatSmsMessages } from './format-sms.js';
-import { httpRequest } from './http-request.js';
 import { type SmsOptions, SmsOptionsSchema } from './options.js';
-import { pacedDelivery } from './paced-delivery.js';
-import { parseOptions } from './parse-options.js';
 
 /** Test and embedding hooks; production code leaves these unset. */
 export interface SmsRuntime {
@@ -33,7 +32,7 @@ export interface SmsRuntime {
  * own token bucket with bounded retries on 429/5xx/network errors.
  */
 export function createSmsPublisher(options: SmsOptions = {}, runtime: SmsRuntime = {}): Publisher {
-  const opts = parseOptions(SmsOptionsSchema, options, 'sms', ['authToken']);
+  const opts = parseOptions(SmsOptionsSchema, options, 'sms', { secretFields: ['authToken'] });
   const secrets = opts.authToken === undefined ? [] : [opts.authToken];
   const ownRedact = createRedactor(secrets);
   const sleep = runtime.sleep ?? realSleep;
@@ -48,7 +47,7 @@ export function createSmsPublisher(options: SmsOptions = {}, runtime: SmsRuntime
     const sid = opts.accountSid ?? '';
     const url = `${opts.baseUrl.replace(/\/+$/, '')}/2010-04-01/Accounts/${encodeURIComponent(sid)}/Messages.json`;
     const auth = Buffer.from(`${sid}:${opts.authToken ?? ''}`, 'utf8').toString('base64');
-    const res = await httpRequest(
+    const res = await sendHttp(
       url,
       {
         method: 'POST',
@@ -84,24 +83,11 @@ export function createSmsPublisher(options: SmsOptions = {}, runtime: SmsRuntime
           bucket: buckets.get(to),
           signal: ctx.signal,
           sleep,
-          onRetry: ({ error, attempt, delayMs }) =>
-            ctx.log.warn('sms send retry', {
-              provider,
-              attempt,
-              delayMs,
-              error: describeError(error, redact),
-            }),
+          onRetry: retryLogger(ctx.log, 'sms send retry', provider, redact),
         });
       } catch (error) {
         const where = parts.length > 1 ? ` (part ${index + 1}/${parts.length})` : '';
-        const retryAfterMs = retryAfterOf(error);
-        return {
-          ok: false,
-          provider,
-          error: `${describeError(error, redact)}${where}`,
-          retryable: isRetryable(error),
-          ...(retryAfterMs === undefined ? {} : { retryAfterMs }),
-        };
+        return failedOutcome(provider, error, redact, where);
       }
     }
     return { ok: true, provider };

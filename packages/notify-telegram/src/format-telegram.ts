@@ -1,8 +1,6 @@
-import type { AlertMessage } from '@keel/notify';
+import { type AlertMessage, effectiveLimit, splitMessage, truncateText } from '@keel/notify';
 import { escapedWeight, escapeHtml } from './html-escape.js';
-import { splitMessage } from './split-message.js';
 import { buildTelegramCard } from './telegram-card.js';
-import { effectiveLimit, truncateText } from './truncate-text.js';
 import { insertWordJoiners } from './word-joiner.js';
 
 /** Telegram's hard ceiling for one `sendMessage` text. */

@@ -19,5 +19,6 @@ export {
   type TelegramCatalogKey,
 } from './i18n/catalog.js';
 export { escapeHtml } from './html-escape.js';
-export { splitMessage } from './split-message.js';
+// Re-exported so existing imports of `splitMessage` from this package keep working.
+export { splitMessage } from '@keel/notify';
 export { insertWordJoiners, WORD_JOINER } from './word-joiner.js';

@@ -1,5 +1,5 @@
+import { readEnvList, readEnvNumber, readEnvNumberInto, readEnvText } from '@keel/notify';
 import { z } from 'zod';
-import { readList, readNumber, readNumberInto, readText } from './env.js';
 
 /** Per-chat pacing: Telegram allows about one message per second in one chat. */
 const RateSchema = z.object({
@@ -59,14 +59,14 @@ export function telegramOptionsFromEnv(
   env: Readonly<Record<string, string | undefined>> = process.env,
 ): TelegramOptions {
   const e = TELEGRAM_ENV;
-  const perSecond = readNumber(env, e.ratePerSecond);
-  const burst = readNumber(env, e.rateBurst);
+  const perSecond = readEnvNumber(env, e.ratePerSecond);
+  const burst = readEnvNumber(env, e.rateBurst);
   return {
-    ...readText(env, e.botToken, 'botToken'),
-    ...readList(env, e.chatIds, 'chatIds'),
-    ...readText(env, e.baseUrl, 'baseUrl'),
-    ...readNumberInto(env, e.maxLength, 'maxLength'),
-    ...readNumberInto(env, e.timeoutMs, 'timeoutMs'),
+    ...readEnvText(env, e.botToken, 'botToken'),
+    ...readEnvList(env, e.chatIds, 'chatIds'),
+    ...readEnvText(env, e.baseUrl, 'baseUrl'),
+    ...readEnvNumberInto(env, e.maxLength, 'maxLength'),
+    ...readEnvNumberInto(env, e.timeoutMs, 'timeoutMs'),
     rateLimit: {
       ...(perSecond === undefined ? {} : { perSecond }),
       ...(burst === undefined ? {} : { burst }),

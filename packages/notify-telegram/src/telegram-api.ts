@@ -1,5 +1,4 @@
-import { DeliveryError, type Redactor } from '@keel/notify';
-import { httpRequest } from './http-request.js';
+import { DeliveryError, type Redactor, sendHttp } from '@keel/notify';
 
 export interface SendMessageRequest {
   readonly baseUrl: string;
@@ -31,7 +30,7 @@ export async function sendTelegramMessage(req: SendMessageRequest): Promise<void
     link_preview_options: { is_disabled: req.disableLinkPreview },
     disable_notification: req.disableNotification,
   };
-  const res = await httpRequest(
+  const res = await sendHttp(
     url,
     { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(payload) },
     { timeoutMs: req.timeoutMs, signal: req.signal, redact: req.redact },

@@ -5,7 +5,7 @@ import {
   type LoopbackServer,
   startLoopbackServer,
   testContext,
-} from '../test/loopback-server.js';
+} from '../../../test-support/loopback-http-server.ts';
 import { WORD_JOINER } from './word-joiner.js';
 import { createTelegramPublisher } from './telegram-publisher.js';
 import { telegramOptionsFromEnv } from './options.js';

@@ -3,18 +3,17 @@ import {
   createRedactor,
   createTokenBucketPool,
   type DeliveryOutcome,
-  describeError,
-  isRetryable,
+  failedOutcome,
+  pacedDelivery,
+  parseOptions,
   type Publisher,
   realSleep,
-  retryAfterOf,
+  retryLogger,
   type SendContext,
   type Sleep,
 } from '@keel/notify';
 import { formatTelegramMessage } from './format-telegram.js';
 import { type ResolvedTelegramOptions, type TelegramOptions, TelegramOptionsSchema } from './options.js';
-import { pacedDelivery } from './paced-delivery.js';
-import { parseOptions } from './parse-options.js';
 import { sendTelegramMessage } from './telegram-api.js';
 
 /** Test and embedding hooks; production code leaves these unset. */
@@ -35,9 +34,9 @@ export function createTelegramPublisher(
   options: TelegramOptions = {},
   runtime: TelegramRuntime = {},
 ): Publisher {
-  const opts: ResolvedTelegramOptions = parseOptions(TelegramOptionsSchema, options, 'telegram', [
-    'botToken',
-  ]);
+  const opts: ResolvedTelegramOptions = parseOptions(TelegramOptionsSchema, options, 'telegram', {
+    secretFields: ['botToken'],
+  });
   const secrets = opts.botToken === undefined ? [] : [opts.botToken];
   const ownRedact = createRedactor(secrets);
   const sleep = runtime.sleep ?? realSleep;
@@ -75,25 +74,15 @@ export function createTelegramPublisher(
             bucket: buckets.get(chatId),
             signal: ctx.signal,
             sleep,
-            onRetry: ({ error, attempt, delayMs }) =>
-              ctx.log.warn('telegram send retry', {
-                provider,
-                attempt,
-                delayMs,
-                error: describeError(error, redact),
-              }),
+            onRetry: retryLogger(ctx.log, 'telegram send retry', provider, redact),
           },
         );
       } catch (error) {
         const where = parts.length > 1 ? ` (part ${index + 1}/${parts.length})` : '';
-        const retryAfterMs = retryAfterOf(error);
-        return {
-          ok: false,
-          provider,
-          error: redact(`${describeError(error, redact)}${where}`),
-          retryable: isRetryable(error),
-          ...(retryAfterMs === undefined ? {} : { retryAfterMs }),
-        };
+        const failure = failedOutcome(provider, error, redact, where);
+        // `describeError` leaves the error's name as thrown; redacting the whole line keeps a custom
+        // error name that echoes the bot token out of the outcome.
+        return { ...failure, error: redact(failure.error ?? '') };
       }
     }
     return { ok: true, provider };

@@ -1,5 +1,5 @@
+import { readEnvNumberInto, readEnvText } from '@keel/notify';
 import { z } from 'zod';
-import { readNumberInto, readText } from './env.js';
 
 export const WEBHOOK_PRESETS = ['generic', 'slack', 'discord'] as const;
 export type WebhookPreset = (typeof WEBHOOK_PRESETS)[number];
@@ -73,9 +73,9 @@ export function webhookOptionsFromEnv(
   if (url) {
     endpoints.push({
       url,
-      ...readText(env, e.secret, 'secret'),
-      ...readText(env, e.preset, 'preset'),
-      ...readText(env, e.name, 'name'),
+      ...readEnvText(env, e.secret, 'secret'),
+      ...readEnvText(env, e.preset, 'preset'),
+      ...readEnvText(env, e.name, 'name'),
     });
   }
   const list = env[e.endpoints]?.trim();
@@ -89,7 +89,7 @@ export function webhookOptionsFromEnv(
   }
   return {
     endpoints: (Array.isArray(extra) ? [...endpoints, ...extra] : extra) as WebhookEndpoint[],
-    ...readNumberInto(env, e.maxLength, 'maxLength'),
-    ...readNumberInto(env, e.timeoutMs, 'timeoutMs'),
+    ...readEnvNumberInto(env, e.maxLength, 'maxLength'),
+    ...readEnvNumberInto(env, e.timeoutMs, 'timeoutMs'),
   };
 }

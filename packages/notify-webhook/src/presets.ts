@@ -1,6 +1,5 @@
-import type { AlertMessage } from '@keel/notify';
+import { type AlertMessage, effectiveLimit, truncateText } from '@keel/notify';
 import type { WebhookPreset } from './options.js';
-import { effectiveLimit, truncateText } from './truncate-text.js';
 
 /** Hard ceilings: webhook text at most 4096 (§19.7), Discord `content` at most 2000. */
 export const WEBHOOK_TEXT_CEILING = 4096;

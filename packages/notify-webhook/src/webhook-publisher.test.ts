@@ -5,7 +5,7 @@ import {
   type LoopbackServer,
   startLoopbackServer,
   testContext,
-} from '../test/loopback-server.js';
+} from '../../../test-support/loopback-http-server.ts';
 import { webhookOptionsFromEnv } from './options.js';
 import { verifyWebhookSignature } from './signature.js';
 import { createWebhookPublisher } from './webhook-publisher.js';

@@ -4,20 +4,19 @@ import {
   createTokenBucketPool,
   DeliveryError,
   type DeliveryOutcome,
-  describeError,
-  isRetryable,
+  failedOutcome,
+  pacedDelivery,
+  parseOptions,
   parseRetryAfter,
   type Publisher,
   type Redactor,
   realSleep,
-  retryAfterOf,
+  retryLogger,
   type SendContext,
   type Sleep,
+  sendHttp,
 } from '@keel/notify';
-import { httpRequest } from './http-request.js';
 import { type ResolvedWebhookOptions, type WebhookOptions, WebhookOptionsSchema } from './options.js';
-import { pacedDelivery } from './paced-delivery.js';
-import { parseOptions } from './parse-options.js';
 import { buildWebhookPayload } from './presets.js';
 import { SIGNATURE_HEADER, signWebhookBody, TIMESTAMP_HEADER } from './signature.js';
 
@@ -49,7 +48,9 @@ export function createWebhookPublisher(
   options: WebhookOptions = {},
   runtime: WebhookRuntime = {},
 ): Publisher {
-  const opts = parseOptions(WebhookOptionsSchema, options, 'webhook', ['secret', 'url', 'headers']);
+  const opts = parseOptions(WebhookOptionsSchema, options, 'webhook', {
+    secretFields: ['secret', 'url', 'headers'],
+  });
   const endpoints = labelEndpoints(opts.endpoints);
   const secrets = [
     ...new Set(
@@ -87,7 +88,7 @@ export function createWebhookPublisher(
         ? {}
         : { [SIGNATURE_HEADER]: signWebhookBody(endpoint.secret, timestamp, body) }),
     };
-    const res = await httpRequest(
+    const res = await sendHttp(
       endpoint.url,
       { method: 'POST', headers, body },
       { timeoutMs: opts.timeoutMs, signal: ctx.signal, redact },
@@ -116,24 +117,11 @@ export function createWebhookPublisher(
         bucket: buckets.get(endpoint.label),
         signal: ctx.signal,
         sleep,
-        onRetry: ({ error, attempt, delayMs }) =>
-          ctx.log.warn('webhook send retry', {
-            provider,
-            attempt,
-            delayMs,
-            error: describeError(error, redact),
-          }),
+        onRetry: retryLogger(ctx.log, 'webhook send retry', provider, redact),
       });
       return { ok: true, provider };
     } catch (error) {
-      const retryAfterMs = retryAfterOf(error);
-      return {
-        ok: false,
-        provider,
-        error: describeError(error, redact),
-        retryable: isRetryable(error),
-        ...(retryAfterMs === undefined ? {} : { retryAfterMs }),
-      };
+      return failedOutcome(provider, error, redact);
     }
   };
 

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { parseOptions } from './options.js';
+import { parseOptions } from './parse-options.js';
 import type { AlertMessage, DeliveryOutcome, Publisher, SendContext } from './publisher.js';
 
 /** The slice of a writable stream the console publisher needs (`process.stdout`, a file stream, ...). */

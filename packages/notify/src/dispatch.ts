@@ -11,7 +11,7 @@ import { type AlertContextParts, buildAlertContextLabel, withContextPrefix } fro
 import { type ChannelRuntime, makeRecord, noopLogger, processMessage } from './deliver.js';
 import { NotifyConfigError } from './errors.js';
 import type { MarkerStore } from './marker-store.js';
-import { parseOptions } from './options.js';
+import { parseOptions } from './parse-options.js';
 import type { Outbox } from './outbox.js';
 import type { AlertMessage, Publisher } from './publisher.js';
 import {

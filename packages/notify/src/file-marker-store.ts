@@ -12,7 +12,7 @@ import {
   MarkerStoreBaseOptionsSchema,
   markerSchemaVersionFor,
 } from './marker-store.js';
-import { parseOptions } from './options.js';
+import { parseOptions } from './parse-options.js';
 
 /**
  * A bucket client (Google Cloud Storage, or S3/Azure through an adapter). Only these three calls are

@@ -2,7 +2,7 @@ import { mkdir, open } from 'node:fs/promises';
 import path from 'node:path';
 import { z } from 'zod';
 import { expandHome } from './home-path.js';
-import { parseOptions } from './options.js';
+import { parseOptions } from './parse-options.js';
 import { redactValue } from './redact.js';
 import type { AlertMessage, DeliveryOutcome, Publisher, SendContext } from './publisher.js';
 

@@ -17,6 +17,16 @@ export {
 } from './console-publisher.js';
 export type { AlertContextParts } from './context-label.js';
 export { buildAlertContextLabel, withContextPrefix } from './context-label.js';
+export type { EnvSource } from './env-options.js';
+export {
+  readEnvBoolean,
+  readEnvBooleanInto,
+  readEnvList,
+  readEnvNumber,
+  readEnvNumberInto,
+  readEnvText,
+  splitEnvList,
+} from './env-options.js';
 export type { DispatchOptions, DrainOutboxOptions, PublishOptions } from './dispatch.js';
 export {
   DispatchOptionsSchema,
@@ -34,6 +44,7 @@ export type {
   NotifyErrorOptions,
   NotifyRuntimeErrorCode,
 } from './errors.js';
+export { failedOutcome } from './failed-outcome.js';
 export {
   DeliveryError,
   describeError,
@@ -70,6 +81,10 @@ export type {
   SqliteOutboxOptions,
 } from './outbox.js';
 export { createSqliteOutbox, outboxDelay, SqliteOutboxOptionsSchema } from './outbox.js';
+export type { PacedDeliveryOptions } from './paced-delivery.js';
+export { pacedDelivery } from './paced-delivery.js';
+export type { ParseOptionsSettings } from './parse-options.js';
+export { parseOptions } from './parse-options.js';
 export type { AlertMessage, DeliveryOutcome, Publisher, SendContext } from './publisher.js';
 export type {
   ChannelRateLimit,
@@ -85,9 +100,15 @@ export type { ChannelCounts, DeliveryRecord, DeliveryStatus, PublishResult } fro
 export { deliveryReportEntry } from './report.js';
 export type { RetryOptions } from './retry.js';
 export { backoffDelay, RetryOptionsSchema, retryWithBackoff } from './retry.js';
+export { retryLogger } from './retry-logger.js';
 export type { Sleep } from './sleep.js';
 export { realSleep } from './sleep.js';
+export type { HttpResponse, SendHttpOptions, SendHttpRequest } from './send-http.js';
+export { sendHttp } from './send-http.js';
+export type { CodePointWeight } from './split-message.js';
+export { splitMessage } from './split-message.js';
 export type { SqliteMarkerStoreOptions } from './sqlite-marker-store.js';
 export { createSqliteMarkerStore, SqliteMarkerStoreOptionsSchema } from './sqlite-marker-store.js';
 export type { TokenBucket, TokenBucketOptions, TokenBucketPool } from './token-bucket.js';
 export { createTokenBucket, createTokenBucketPool, TokenBucketOptionsSchema } from './token-bucket.js';
+export { effectiveLimit, truncateText } from './truncate-text.js';

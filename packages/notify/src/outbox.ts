@@ -3,7 +3,7 @@ import path from 'node:path';
 import Database from 'better-sqlite3';
 import { z } from 'zod';
 import { expandHome } from './home-path.js';
-import { parseOptions } from './options.js';
+import { parseOptions } from './parse-options.js';
 import type { AlertMessage } from './publisher.js';
 
 export type OutboxReason = 'send_failed' | 'rate_limited';

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { isRetryable, retryAfterOf } from './errors.js';
-import { parseOptions } from './options.js';
+import { parseOptions } from './parse-options.js';
 import { abortReason, realSleep, type Sleep } from './sleep.js';
 
 /** Options of {@link retryWithBackoff}. */

@@ -5,7 +5,7 @@ import { z } from 'zod';
 import { expandHome } from './home-path.js';
 import { formatRecordedAt, sortedJson } from './marker-json.js';
 import { isMarkerFresh, type MarkerStore, MarkerStoreBaseOptionsSchema } from './marker-store.js';
-import { parseOptions } from './options.js';
+import { parseOptions } from './parse-options.js';
 
 /**
  * Options of {@link createSqliteMarkerStore}. Env-friendly names: `KEEL_ALERT_MARKER_DB` → `path`,

@@ -8,7 +8,8 @@ export function effectiveLimit(configured: number, max = Number.POSITIVE_INFINIT
 
 /**
  * Keeps text within `limit` code points: longer text keeps its first `limit − 3` code points,
- * right-trimmed, plus `...` (§19.7). Counting code points means a surrogate pair is never cut.
+ * right-trimmed, plus `...` (§19.7). Counting code points means a surrogate pair is never cut. Every
+ * channel shortens alerts this one way, so the same alert reads the same on every channel.
  */
 export function truncateText(text: string, limit: number): string {
   const codePoints = Array.from(text);

@@ -7,6 +7,8 @@ const unitWeight: CodePointWeight = () => 1;
  * Splits text into parts whose total weight is at most `limit`, preferring to cut after a newline,
  * then after whitespace, in the second half of a part; otherwise cuts hard. Parts concatenate back
  * to the original text and never split a code point (so never a surrogate pair). Empty text → `[]`.
+ * Channels whose provider caps one message (SMS segments, Telegram's 4096) send long alerts as
+ * several parts; `weight` expresses a provider's own count, e.g. Telegram's length after HTML escaping.
  */
 export function splitMessage(text: string, limit: number, weight: CodePointWeight = unitWeight): string[] {
   if (!Number.isFinite(limit) || limit < 1)

@@ -1,7 +1,10 @@
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { Logger } from '@keel/contract';
-import type { SendContext } from '@keel/notify';
+
+// Test-only support for the channel packages (`@keel/notify-*`): a real server on 127.0.0.1, so
+// publisher tests exercise fetch, timeouts, retries and redaction end to end without a network.
+// No package exports it; tests import it by relative path. It imports no workspace package because
+// every package's test typecheck includes this folder, and `@keel/*` does not resolve from here.
 
 /** One request as the loopback server saw it. */
 export interface RecordedRequest {
@@ -91,15 +94,33 @@ export interface LogLine {
   readonly fields: Record<string, unknown> | undefined;
 }
 
+/** `Logger` of `@keel/contract`, spelled out structurally (see the note at the top). */
+export interface TestLogger {
+  debug(message: string, fields?: Record<string, unknown>): void;
+  info(message: string, fields?: Record<string, unknown>): void;
+  warn(message: string, fields?: Record<string, unknown>): void;
+  error(message: string, fields?: Record<string, unknown>): void;
+}
+
+/** `SendContext` of `@keel/notify`, spelled out structurally (see the note at the top). */
+export interface TestSendContext {
+  readonly signal: AbortSignal;
+  readonly redact: (text: string) => string;
+  readonly log: TestLogger;
+  readonly now: () => number;
+}
+
 /** A send context whose `redact` is the identity, so the tests see only the publisher's own redaction. */
-export function testContext(overrides: Partial<SendContext> = {}): SendContext & { lines: LogLine[] } {
+export function testContext(
+  overrides: Partial<TestSendContext> = {},
+): TestSendContext & { lines: LogLine[] } {
   const lines: LogLine[] = [];
   const at =
     (level: string) =>
     (message: string, fields?: Record<string, unknown>): void => {
       lines.push({ level, message, fields });
     };
-  const log: Logger = { debug: at('debug'), info: at('info'), warn: at('warn'), error: at('error') };
+  const log: TestLogger = { debug: at('debug'), info: at('info'), warn: at('warn'), error: at('error') };
   return {
     signal: new AbortController().signal,
     redact: (text) => text,
