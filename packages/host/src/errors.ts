@@ -18,7 +18,8 @@ export type HostErrorCode =
   | 'HOST_TIMEOUT'
   | 'HOST_INVALID_READING'
   | 'HOST_WINDOW_WRITE'
-  | 'HOST_CSV_INVALID';
+  | 'HOST_CSV_INVALID'
+  | 'HOST_INVALID_STATE';
 
 /** Errors raised by `@keel/host`. Messages are one line and name the offending field and value. */
 export class HostError extends KeelError<HostErrorCode> {}

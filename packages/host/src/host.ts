@@ -1,7 +1,12 @@
-import type { Bar, KeelPlugin, Layer, Logger } from '@keel/contract';
+import type { Bar, Budget, KeelPlugin, Layer, Logger, Rpc } from '@keel/contract';
 import { describeThrown, HostError } from './errors.js';
 import { createLogger, type HostLogger, scopeLogger } from './logger.js';
+import { HostRuntime, type HostRuntimeOptions } from './host-runtime.js';
 import { createPluginContext, type HostServices } from './plugin-context.js';
+import type { EventBus } from './services/event-bus.js';
+import { evaluatePanel, type PanelView } from './services/panel.js';
+import type { RunFilter, RunRecord } from './services/run-log.js';
+import type { NextRun } from './services/scheduler.js';
 import {
   checkPlugin,
   importPlugin,
@@ -22,8 +27,12 @@ import {
 } from './pipeline.js';
 import { DEFAULT_QUARANTINE, type QuarantinePolicy } from './quarantine.js';
 
-export interface HostOptions {
-  /** Bus, RPC, cache, clock and logger given to plugins; a missing one fails loudly on use. */
+export interface HostOptions extends HostRuntimeOptions {
+  /**
+   * Replaces individual services given to plugins (a Redis bus, a shared cache, a test clock). By
+   * default the host provides an in-memory bus, an RPC registry, a SQLite cache (`cache` option),
+   * the scheduler's clocks and a structured logger.
+   */
   services?: Partial<HostServices>;
   /** Consecutive failures before quarantine and the back-off in bars. */
   quarantine?: Partial<QuarantinePolicy>;
@@ -123,7 +132,28 @@ export interface Host {
   onBarTime(listener: BarTimeListener): () => void;
   /** Waits for the running step, aborts every plugin's signal and runs `dispose()` hooks. */
   dispose(): Promise<void>;
+  /** The event bus plugins share; events published here carry `source: 'host'`. */
+  readonly bus: EventBus;
+  /** RPC client for the app and API: calls carry `caller: 'api'`. */
+  readonly rpc: Rpc;
+  /** The bounded run log of scheduled jobs, oldest first. */
+  runs(filter?: RunFilter): RunRecord[];
+  /** Every scheduled job and when it is next due. */
+  nextRuns(): NextRun[];
+  /**
+   * A plugin's console panel, evaluated now: each stat getter is called lazily and a throwing one
+   * yields `{ error }` for that stat only. `undefined` when the plugin has no `describe()`.
+   */
+  describe(id: string): PanelView | undefined;
+  /** Live mode: runs scheduled jobs on the wall clock until `stop()` or `dispose()`. */
+  start(): void;
+  stop(): void;
+  /** Resolves when no step, scheduled run or event delivery is in progress. */
+  idle(): Promise<void>;
 }
+
+/** Scheduled jobs of a plugin that declares no budget get this one (a bar's 1 s default is too tight for jobs). */
+export const DEFAULT_JOB_BUDGET: Budget = Object.freeze({ timeoutMs: 60_000 });
 
 /** Creates a plugin host. Nothing is loaded until `load()`. */
 export function createHost(options: HostOptions = {}): Host {
@@ -132,6 +162,11 @@ export function createHost(options: HostOptions = {}): Host {
 
 class PluginHost implements Host {
   private readonly services: Partial<HostServices>;
+  private readonly runtime: HostRuntime;
+  private jobPlugins = 0;
+  private live = false;
+  readonly bus: EventBus;
+  readonly rpc: Rpc;
   private readonly log: HostLogger | Logger;
   private readonly policy: QuarantinePolicy;
   private readonly pipeline: Pipeline;
@@ -144,7 +179,19 @@ class PluginHost implements Host {
   private disposed = false;
 
   constructor(options: HostOptions) {
-    this.services = { ...options.services };
+    this.runtime = new HostRuntime(options);
+    const runtime = this.runtime;
+    this.bus = runtime.bus;
+    this.rpc = runtime.rpc.forCaller('api');
+    this.services = {
+      bus: runtime.bus,
+      busFor: (id) => runtime.bus.forPlugin(id),
+      rpc: runtime.rpc.forCaller('host'),
+      rpcFor: (id) => runtime.rpc.forCaller(id),
+      cacheFor: (id) => runtime.cacheFor(id),
+      clock: runtime.clock,
+      ...options.services,
+    };
     this.log = this.services.logger ?? createLogger();
     this.policy = { ...DEFAULT_QUARANTINE, ...options.quarantine };
     checkPositiveInt('quarantine.threshold', this.policy.threshold);
@@ -208,12 +255,14 @@ class PluginHost implements Host {
       const slot = this.createSlot(checked.candidate);
       const setupError = await this.setup(slot);
       if (setupError !== undefined) {
+        this.runtime.forget(slot.id);
         taken.delete(slot.id);
         errors.push(loadError(slot.id, 'setup', 'HOST_SETUP_FAILED', setupError, i));
         continue;
       }
       this.slots.set(slot.id, slot);
       if (slot.onBar !== undefined) this.pipeline.add(slot);
+      this.addJobs(slot, checked.candidate);
       const m = slot.manifest;
       loaded.push(Object.freeze({ id: m.id, name: m.name, version: m.version, layer: m.layer, source }));
       this.log.info('plugin loaded', { plugin: m.id, version: m.version, layer: m.layer, source });
@@ -251,6 +300,27 @@ class PluginHost implements Host {
     return slot;
   }
 
+  private addJobs(slot: PluginSlot, candidate: LoadCandidate): void {
+    const schedule = slot.plugin.schedule;
+    if (schedule === undefined || schedule.length === 0) return;
+    const declared = (candidate.plugin as { budget?: unknown }).budget !== undefined;
+    const lifetime = slot.lifetime.signal;
+    this.runtime.scheduler.add(
+      slot.id,
+      schedule,
+      ({ signal }) =>
+        createPluginContext({
+          pluginId: slot.id,
+          config: candidate.config,
+          services: this.services,
+          fallbackLogger: this.log,
+          signal: () => AbortSignal.any([signal, lifetime]),
+        }),
+      { budget: declared ? slot.manifest.budget : DEFAULT_JOB_BUDGET },
+    );
+    this.jobPlugins++;
+  }
+
   private async setup(slot: PluginSlot): Promise<string | undefined> {
     const setup = slot.plugin.setup;
     if (setup === undefined) return undefined;
@@ -280,10 +350,64 @@ class PluginHost implements Host {
     this.assertLive();
     const progressEvery = options.progressEvery ?? 10_000;
     checkPositiveInt('progressEvery', progressEvery);
+    if (this.live) {
+      throw new HostError('HOST_INVALID_STATE', 'replay() while the live scheduler runs; call stop() first');
+    }
     if (options.reset ?? true) {
       await this.pipeline.idle();
       this.reset();
     }
+    const runtime = this.runtime;
+    runtime.enterReplay();
+    const jobs = this.jobPlugins > 0;
+    let previousTime = Number.NaN;
+    let interval = 0;
+    // Jobs due up to a bar's time run (and their events are delivered) before that bar is processed,
+    // so a replay is deterministic: @close of a session fires when the data crosses the close.
+    // Earliest time any job is due; bars before it skip the scheduler entirely (the hot path).
+    let nextDue = Number.NEGATIVE_INFINITY;
+    const soonest = (): number => {
+      let next = Number.POSITIVE_INFINITY;
+      for (const run of runtime.scheduler.nextRuns()) {
+        if (run.nextAt !== null && run.nextAt < next) next = run.nextAt;
+      }
+      return next;
+    };
+    // Synchronous check, so bars with nothing due cost no promise and no await.
+    const needsAdvance = (time: number): boolean =>
+      !(time < nextDue) || runtime.scheduler.time() === undefined || runtime.bus.stats().queued > 0;
+    const advance = async (time: number): Promise<void> => {
+      const scheduler = runtime.scheduler;
+      const current = scheduler.time();
+      if (current !== undefined && time <= current) return;
+      if (current !== undefined && time < nextDue) {
+        runtime.virtualClock.set(Math.max(time, runtime.virtualClock.now()));
+        // Events published by plugins on the previous bar reach `on:` jobs before this bar.
+        if (runtime.bus.stats().queued > 0) await this.idle();
+        return;
+      }
+      if (current === undefined) {
+        // The first bar starts the schedule: nothing is due before the data begins.
+        runtime.virtualClock.set(Math.max(time, runtime.virtualClock.now()));
+        await scheduler.advanceTo(time);
+        await this.idle();
+        nextDue = soonest();
+        return;
+      }
+      // Step through each due time so a job's ctx.clock reads its own due time, not the bar's.
+      for (;;) {
+        const next = soonest();
+        const from = scheduler.time();
+        if (!(next < time) || (from !== undefined && next <= from)) break;
+        runtime.virtualClock.set(Math.max(next, runtime.virtualClock.now()));
+        await scheduler.advanceTo(next);
+        await this.idle();
+      }
+      runtime.virtualClock.set(Math.max(time, runtime.virtualClock.now()));
+      await scheduler.advanceTo(time);
+      await this.idle();
+      nextDue = soonest();
+    };
     const started = performance.now();
     let processed = 0;
     let accepted = 0;
@@ -312,32 +436,52 @@ class PluginHost implements Host {
       }
       if (processed % progressEvery === 0) progress(false);
     };
-    const signal = options.signal;
-    if (Symbol.asyncIterator in bars) {
-      for await (const bar of bars as AsyncIterable<Bar>) {
-        if (signal?.aborted) {
-          aborted = true;
-          break;
+    try {
+      const signal = options.signal;
+      if (Symbol.asyncIterator in bars) {
+        for await (const bar of bars as AsyncIterable<Bar>) {
+          if (signal?.aborted) {
+            aborted = true;
+            break;
+          }
+          if (isNewTime(bar, previousTime)) {
+            if (!Number.isNaN(previousTime)) interval = bar.time - previousTime;
+            previousTime = bar.time;
+            if (jobs && needsAdvance(bar.time)) await advance(bar.time);
+            else runtime.virtualClock.set(Math.max(bar.time, runtime.virtualClock.now()));
+          }
+          const out = this.pipeline.step(bar);
+          handle(out instanceof Promise ? await out : out);
         }
-        const out = this.pipeline.step(bar);
-        handle(out instanceof Promise ? await out : out);
+      } else {
+        // A sync source would otherwise hold the event loop for the whole replay: timers (async
+        // plugin timeouts), I/O and abort signals get a turn every few thousand bars.
+        let sinceYield = 0;
+        for (const bar of bars as Iterable<Bar>) {
+          if (signal?.aborted) {
+            aborted = true;
+            break;
+          }
+          if (isNewTime(bar, previousTime)) {
+            if (!Number.isNaN(previousTime)) interval = bar.time - previousTime;
+            previousTime = bar.time;
+            if (jobs && needsAdvance(bar.time)) await advance(bar.time);
+            else runtime.virtualClock.set(Math.max(bar.time, runtime.virtualClock.now()));
+          }
+          const out = this.pipeline.step(bar);
+          handle(out instanceof Promise ? await out : out);
+          if (++sinceYield === 4096) {
+            sinceYield = 0;
+            await new Promise<void>((resolve) => setImmediate(resolve));
+          }
+        }
       }
-    } else {
-      // A sync source would otherwise hold the event loop for the whole replay: timers (async
-      // plugin timeouts), I/O and abort signals get a turn every few thousand bars.
-      let sinceYield = 0;
-      for (const bar of bars as Iterable<Bar>) {
-        if (signal?.aborted) {
-          aborted = true;
-          break;
-        }
-        const out = this.pipeline.step(bar);
-        handle(out instanceof Promise ? await out : out);
-        if (++sinceYield === 4096) {
-          sinceYield = 0;
-          await new Promise<void>((resolve) => setImmediate(resolve));
-        }
-      }
+      // Bars are stamped with their start: the last bar's interval still runs to its end, so jobs due
+      // by then (the final session's @close) fire before the replay reports done.
+      if (jobs && !aborted && !Number.isNaN(previousTime)) await advance(previousTime + interval);
+      await this.idle();
+    } finally {
+      runtime.leaveReplay();
     }
     progress(true);
     return {
@@ -352,6 +496,8 @@ class PluginHost implements Host {
   reset(): void {
     this.assertLive();
     this.pipeline.reset();
+    this.runtime.scheduler.reset();
+    this.runtime.virtualClock.reset(0);
     for (const slot of this.slots.values()) {
       if (!slot.enabled) continue;
       this.resetPlugin(slot);
@@ -391,11 +537,52 @@ class PluginHost implements Host {
     return this.pipeline.onBarTime(listener);
   }
 
+  runs(filter?: RunFilter): RunRecord[] {
+    return this.runtime.scheduler.runs(filter);
+  }
+
+  nextRuns(): NextRun[] {
+    return this.runtime.scheduler.nextRuns();
+  }
+
+  describe(id: string): PanelView | undefined {
+    const slot = this.slot(id);
+    const describe = slot.plugin.describe;
+    if (describe === undefined) return undefined;
+    return evaluatePanel(() => describe.call(slot.plugin, slot.ctx));
+  }
+
+  start(): void {
+    this.assertLive();
+    if (this.live) return;
+    this.live = true;
+    this.runtime.leaveReplay();
+    this.runtime.scheduler.start();
+  }
+
+  stop(): void {
+    if (!this.live) return;
+    this.live = false;
+    this.runtime.scheduler.stop();
+  }
+
+  async idle(): Promise<void> {
+    // A job can publish an event whose handler calls RPC that publishes again: settle until quiet.
+    for (let i = 0; i < 10; i++) {
+      await this.pipeline.idle();
+      await this.runtime.scheduler.idle();
+      await this.runtime.bus.idle();
+      if (this.runtime.bus.stats().queued === 0) return;
+    }
+  }
+
   async dispose(): Promise<void> {
     if (this.disposed) return;
     this.disposed = true;
+    this.stop();
     await this.loading;
     await this.pipeline.idle();
+    await this.runtime.scheduler.idle();
     const slots = [...this.slots.values()].reverse();
     for (const slot of slots) {
       const reason = new HostError('HOST_DISPOSED', `host disposed; unloading ${slot.id}`);
@@ -410,6 +597,8 @@ class PluginHost implements Host {
       );
       if (failure !== undefined) slot.log.error('plugin dispose failed', { error: failure });
     }
+    for (const slot of slots) this.runtime.forget(slot.id);
+    await this.runtime.dispose();
   }
 
   private slot(id: string): PluginSlot {
@@ -457,4 +646,10 @@ function checkPositiveInt(field: string, value: number): void {
       value,
     });
   }
+}
+
+/** A bar whose time moves the replay clock forward (invalid or repeated times are left to validation). */
+function isNewTime(bar: Bar, previous: number): boolean {
+  const t = (bar as { time?: unknown } | null)?.time;
+  return typeof t === 'number' && Number.isFinite(t) && t >= 0 && !(t <= previous);
 }

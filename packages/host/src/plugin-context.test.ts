@@ -85,18 +85,37 @@ describe('createPluginContext', () => {
     expect(host.plugins()[0]?.state).toBe('loaded');
   });
 
-  it('records a setup that uses a missing service as a setup load error', async () => {
-    const host = createHost({ services: { logger: createLogger({ level: 'silent' }) } });
-    const { errors } = await host.load([
+  it('forgets what a failed setup registered, so the next plugin can take its RPC name', async () => {
+    const host = createHost({
+      cache: { memory: true },
+      services: { logger: createLogger({ level: 'silent' }) },
+    });
+    const first = await host.load([
       definePlugin({
-        id: 'needs-bus',
+        id: 'half-setup',
         name: 'n',
         version: '1.0.0',
         category: 'infra',
-        setup: (ctx) => void ctx.bus.on('x', () => {}),
+        setup: (ctx) => {
+          ctx.rpc.register('shared.name', () => 1);
+          ctx.bus.on('x', () => {});
+          throw new Error('boom after registering');
+        },
       }),
     ]);
-    expect(errors[0]).toMatchObject({ plugin: 'needs-bus', phase: 'setup' });
-    expect(errors[0]?.message).toContain('without a bus service');
+    expect(first.errors[0]).toMatchObject({ plugin: 'half-setup', phase: 'setup' });
+    const second = await host.load([
+      definePlugin({
+        id: 'owner',
+        name: 'o',
+        version: '1.0.0',
+        category: 'infra',
+        setup: (ctx) => void ctx.rpc.register('shared.name', () => 2),
+      }),
+    ]);
+    expect(second.errors).toEqual([]);
+    await expect(host.rpc.call('shared.name')).resolves.toBe(2);
+    expect(host.bus.stats().subscriptions).toBe(0);
+    await host.dispose();
   });
 });
