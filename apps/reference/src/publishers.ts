@@ -1,0 +1,28 @@
+import { createConsolePublisher, createFilePublisher, parseChannelList, type Publisher } from '@keel/notify';
+import { createEmailPublisher, emailOptionsFromEnv } from '@keel/notify-email';
+import { createPushPublisher, pushOptionsFromEnv } from '@keel/notify-push';
+import { createSmsPublisher, smsOptionsFromEnv } from '@keel/notify-sms';
+import { createTelegramPublisher, telegramOptionsFromEnv } from '@keel/notify-telegram';
+import { createWebhookPublisher, webhookOptionsFromEnv } from '@keel/notify-webhook';
+
+type Env = Readonly<Record<string, string | undefined>>;
+
+const FACTORIES: Record<string, (env: Env) => Publisher> = {
+  console: () => createConsolePublisher(),
+  file: (env) => createFilePublisher({ path: env.KEEL_ALERT_FILE ?? '.keel/alerts.jsonl' }),
+  email: (env) => createEmailPublisher(emailOptionsFromEnv(env)),
+  sms: (env) => createSmsPublisher(smsOptionsFromEnv(env)),
+  push: (env) => createPushPublisher(pushOptionsFromEnv(env)),
+  telegram: (env) => createTelegramPublisher(telegramOptionsFromEnv(env)),
+  webhook: (env) => createWebhookPublisher(webhookOptionsFromEnv(env)),
+};
+
+/**
+ * Publishers for the configured channels. Credentials and endpoints come from the environment
+ * (`KEEL_TELEGRAM_BOT_TOKEN`, `KEEL_SMTP_HOST`, ...); a channel without them is reported as
+ * `missing_<channel>_config` by the dispatcher rather than failing the run.
+ */
+export function publishersFor(channels: string, env: Env = process.env): { channels: string[]; publishers: Publisher[] } {
+  const names = parseChannelList(channels, { extraChannels: ['console', 'file'] });
+  return { channels: names, publishers: names.map((name) => FACTORIES[name]!(env)) };
+}

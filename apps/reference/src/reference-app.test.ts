@@ -1,0 +1,63 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { AppConfigSchema, type LoadedConfig, loadConfig } from './config.js';
+import { runReplay } from './run-replay.js';
+import { runSignals } from './run-signals.js';
+
+const appDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+let dir: string;
+beforeEach(async () => {
+  dir = await mkdtemp(path.join(tmpdir(), 'keel-reference-'));
+});
+afterEach(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
+
+async function defaultConfig(sessions: number): Promise<LoadedConfig> {
+  const loaded = await loadConfig(path.join(appDir, 'keel.config.json'));
+  const config = AppConfigSchema.parse({
+    ...loaded.config,
+    data: { ...loaded.config.data, sessions },
+    cache: { path: path.join(dir, 'cache.sqlite') },
+    notify: { ...loaded.config.notify, markers: { path: path.join(dir, 'markers.sqlite') } },
+  });
+  return { ...loaded, config };
+}
+
+describe('reference app', () => {
+  it('replays the embedded sample through the example plugins with a @close job per session', async () => {
+    const lines: string[] = [];
+    const outcome = await runReplay(await defaultConfig(5), (l) => lines.push(l));
+    expect(outcome.loadErrors).toBe(0);
+    expect(outcome.jobRuns).toBe(5);
+    expect(outcome.bars).toBeGreaterThanOrEqual(5 * 42);
+    const text = lines.join('\n');
+    expect(text).toContain('atr-burst@0.1.0 (L2)');
+    expect(text).toContain('Scheduled runs: 5 (5 succeeded)');
+    expect(text).toContain('Active bars per session');
+    expect(text).toContain('Panel session-stats');
+  });
+
+  it('loads the bundled artifacts fail-closed and de-duplicates alerts across runs', async () => {
+    const config = await defaultConfig(1);
+    const first: string[] = [];
+    const one = await runSignals(config, (l) => first.push(l));
+    expect(one.signals).toBe(2);
+    expect(one.alerts?.sent).toHaveLength(1);
+    expect(first.join('\n')).toContain('需要通知');
+    const second = await runSignals(config, () => {});
+    expect(second.alerts?.sent).toHaveLength(0);
+    expect(second.alerts?.skipped.map((r) => r.reason)).toEqual(['duplicate_alert']);
+  });
+
+  it('rejects a bad config naming the file and field', async () => {
+    const { writeFile } = await import('node:fs/promises');
+    const file = path.join(dir, 'bad.json');
+    await writeFile(file, JSON.stringify({ data: { sessions: 0 } }));
+    await expect(loadConfig(file)).rejects.toMatchObject({ code: 'CONFIG_INVALID', field: 'data.sessions' });
+    await expect(loadConfig(path.join(dir, 'missing.json'))).rejects.toMatchObject({ code: 'CONFIG_NOT_FOUND' });
+  });
+});
