@@ -13,7 +13,7 @@ export { CsvBarError, HostError } from './errors.js';
 export type { HostLogger, LoggerOptions, LogLevel, LogRecord, LogSink } from './logger.js';
 export { createLogger, scopeLogger } from './logger.js';
 export type { HostServices, PluginContextInput } from './plugin-context.js';
-export { createPluginContext, systemClock } from './plugin-context.js';
+export { createPluginContext } from './plugin-context.js';
 export type { LoadError, LoadPhase, PluginEntry } from './plugin-loader.js';
 export type { PluginFailure, PluginInfo, PluginState, PluginStats, FailureKind } from './plugin-slot.js';
 export type {
@@ -33,3 +33,31 @@ export type { CsvBarsOptions } from './csv-bars.js';
 export { parseCsvTime, readCsvBars } from './csv-bars.js';
 export type { GenerateBarsOptions } from './synthetic-bars.js';
 export { generateBars, mulberry32 } from './synthetic-bars.js';
+export type { HostCacheOption, HostRuntimeOptions } from './host-runtime.js';
+export { DEFAULT_CACHE_PATH } from './host-runtime.js';
+export { DEFAULT_JOB_BUDGET } from './host.js';
+export type { CacheBackend, CacheStats, CacheStore, CacheStoreOptions } from './services/cache-store.js';
+export { createCacheStore } from './services/cache-store.js';
+export type { BusErrorCode, CacheErrorCode, RpcErrorCode, SchedulerErrorCode } from './services/errors.js';
+export { BusError, CacheError, RpcError, SchedulerError } from './services/errors.js';
+export type { EventBus, EventBusOptions, EventBusStats } from './services/event-bus.js';
+export { createEventBus } from './services/event-bus.js';
+export type { ManualClock } from './services/manual-clock.js';
+export { createManualClock, systemClock } from './services/manual-clock.js';
+export { createMemoryCacheStore } from './services/memory-cache.js';
+export type { PanelView, StatError } from './services/panel.js';
+export { evaluatePanel } from './services/panel.js';
+export type { RpcMethodInfo, RpcRegistry, RpcRegistryOptions, RpcStats } from './services/rpc.js';
+export { createRpcRegistry } from './services/rpc.js';
+export type { RunFilter, RunRecord } from './services/run-log.js';
+export type {
+  AddJobsOptions,
+  JobContextFactory,
+  JobContextInfo,
+  NextRun,
+  Scheduler,
+  SchedulerOptions,
+} from './services/scheduler.js';
+export { createScheduler } from './services/scheduler.js';
+export type { SqliteCacheStoreOptions } from './services/sqlite-cache.js';
+export { createSqliteCacheStore } from './services/sqlite-cache.js';

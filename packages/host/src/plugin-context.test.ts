@@ -3,7 +3,8 @@ import { definePlugin } from '@keel/contract';
 import { describe, expect, it } from 'vitest';
 import { createHost } from './host.js';
 import { createLogger, type LogRecord } from './logger.js';
-import { createPluginContext, systemClock } from './plugin-context.js';
+import { createPluginContext } from './plugin-context.js';
+import { systemClock } from './services/manual-clock.js';
 
 const base = { pluginId: 'p-one', config: { a: 1 }, fallbackLogger: createLogger({ level: 'silent' }) };
 

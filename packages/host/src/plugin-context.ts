@@ -102,6 +102,3 @@ function unavailableClock(pluginId: string): Clock {
     },
   });
 }
-
-/** The wall clock, for apps that want `ctx.clock` live without a scheduler. */
-export const systemClock: Clock = Object.freeze({ now: () => Date.now() });
