@@ -10,10 +10,12 @@ import type { NextRun } from './services/scheduler.js';
 import {
   checkPlugin,
   importPlugin,
+  instantiatePlugin,
   type LoadCandidate,
   type LoadError,
   loadError,
   type PluginEntry,
+  type PluginFactory,
   toEntry,
 } from './plugin-loader.js';
 import { type PluginInfo, PluginSlot } from './plugin-slot.js';
@@ -104,7 +106,7 @@ export interface ReplaySummary {
 /** The plugin host: loading, the per-bar pipeline and plugin lifecycle. */
 export interface Host {
   /** Loads plugins in order. Failures are recorded per entry and never stop the others. */
-  load(entries: Iterable<PluginEntry | KeelPlugin | string>): Promise<LoadResult>;
+  load(entries: Iterable<PluginEntry | KeelPlugin | PluginFactory | string>): Promise<LoadResult>;
   /** Every load error since the host was created. */
   readonly loadErrors: readonly LoadError[];
   /**
@@ -218,7 +220,7 @@ class PluginHost implements Host {
     return this.pipeline.rejected();
   }
 
-  load(entries: Iterable<PluginEntry | KeelPlugin | string>): Promise<LoadResult> {
+  load(entries: Iterable<PluginEntry | KeelPlugin | PluginFactory | string>): Promise<LoadResult> {
     this.assertLive();
     const list = [...entries].map(toEntry);
     // Loads run one after another so ids and run order never depend on import timing.
@@ -246,7 +248,12 @@ class PluginHost implements Host {
         errors.push(loadError(source, 'import', result.code, result.message, i));
         continue;
       }
-      const checked = checkPlugin(result.plugin, entries[i] as PluginEntry, i, source, taken);
+      const instance = instantiatePlugin(result.plugin);
+      if (!instance.ok) {
+        errors.push(loadError(source, 'import', 'HOST_IMPORT_FAILED', instance.message, i));
+        continue;
+      }
+      const checked = checkPlugin(instance.plugin, entries[i] as PluginEntry, i, source, taken);
       if (!checked.ok) {
         errors.push(checked.error);
         continue;

@@ -168,3 +168,60 @@ describe('host.load', () => {
     expect(result.loaded.map((p) => p.id)).toEqual(['from-file', 'memory-one', 'named-export']);
   });
 });
+
+describe('plugin factories', () => {
+  const make = () => {
+    let calls = 0;
+    return definePlugin({
+      id: 'counter',
+      name: 'c',
+      version: '1.0.0',
+      category: 'diag',
+      warmup: 0,
+      window: 2,
+      onBar: () => ({ active: false, score: 0, status: String(++calls) }),
+    });
+  };
+
+  it('calls a factory once per host, so hosts never share closure state', async () => {
+    const a = createHost({
+      cache: { memory: true },
+      services: { logger: createLogger({ level: 'silent' }) },
+    });
+    const b = createHost({
+      cache: { memory: true },
+      services: { logger: createLogger({ level: 'silent' }) },
+    });
+    await a.load([make]);
+    await b.load([{ plugin: make }]);
+    const bar = { time: 1, open: 1, high: 1, low: 1, close: 1, volume: 1 };
+    const first = a.step(bar);
+    const second = b.step(bar);
+    expect(!(first instanceof Promise) && first.kind === 'step' && first.plugins.counter?.status).toBe('1');
+    expect(!(second instanceof Promise) && second.kind === 'step' && second.plugins.counter?.status).toBe(
+      '1',
+    );
+    await a.dispose();
+    await b.dispose();
+  });
+
+  it('records a throwing or async factory as an import error', async () => {
+    const host = createHost({
+      cache: { memory: true },
+      services: { logger: createLogger({ level: 'silent' }) },
+    });
+    const { errors } = await host.load([
+      () => {
+        throw new Error('no config file');
+      },
+      (async () => make()) as unknown as () => ReturnType<typeof make>,
+    ]);
+    expect(errors.map((e) => [e.phase, e.code])).toEqual([
+      ['import', 'HOST_IMPORT_FAILED'],
+      ['import', 'HOST_IMPORT_FAILED'],
+    ]);
+    expect(errors[0]?.message).toContain('plugin factory threw: no config file');
+    expect(errors[1]?.message).toContain('returned a promise');
+    await host.dispose();
+  });
+});

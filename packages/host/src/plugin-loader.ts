@@ -12,13 +12,40 @@ import { describeThrown, type HostErrorCode } from './errors.js';
 
 /** One plugin to load: an in-memory plugin, a package name or a file path, with its app config. */
 export interface PluginEntry {
-  readonly plugin: KeelPlugin | string;
+  /** An in-memory plugin, a factory returning one, a package name or a file path. */
+  readonly plugin: KeelPlugin | PluginFactory | string;
   readonly config?: unknown;
   /** Start disabled (DISABLED readings until `host.enable(id)`). Default true. */
   readonly enabled?: boolean;
 }
 
 export type LoadPhase = 'import' | 'manifest' | 'config' | 'setup';
+
+/**
+ * A function returning a plugin. Loading calls it once per host, so a plugin that keeps state in its
+ * closure gets fresh state in every host instead of sharing one module-level instance.
+ */
+export type PluginFactory = () => KeelPlugin;
+
+/** Calls a factory; a plain plugin object passes through unchanged. */
+export function instantiatePlugin(
+  raw: unknown,
+): { ok: true; plugin: unknown } | { ok: false; message: string } {
+  if (typeof raw !== 'function') return { ok: true, plugin: raw };
+  try {
+    const plugin = (raw as () => unknown)();
+    if (
+      plugin !== null &&
+      typeof plugin === 'object' &&
+      typeof (plugin as { then?: unknown }).then === 'function'
+    ) {
+      return { ok: false, message: 'plugin factory returned a promise; factories must be synchronous' };
+    }
+    return { ok: true, plugin };
+  } catch (error) {
+    return { ok: false, message: `plugin factory threw: ${describeThrown(error)}` };
+  }
+}
 
 /** Why one entry did not load. The host and the other plugins carry on. */
 export interface LoadError {
@@ -46,8 +73,8 @@ export interface LoadCandidate {
 export type Checked = { ok: true; candidate: LoadCandidate } | { ok: false; error: LoadError };
 
 /** Normalises the shorthand forms (`'pkg'`, a bare plugin) into entries. */
-export function toEntry(entry: PluginEntry | KeelPlugin | string): PluginEntry {
-  if (typeof entry === 'string') return { plugin: entry };
+export function toEntry(entry: PluginEntry | KeelPlugin | PluginFactory | string): PluginEntry {
+  if (typeof entry === 'string' || typeof entry === 'function') return { plugin: entry };
   if (entry !== null && typeof entry === 'object' && 'plugin' in entry) return entry as PluginEntry;
   return { plugin: entry as KeelPlugin };
 }
@@ -64,7 +91,7 @@ export function isPathSpecifier(specifier: string): boolean {
 
 /**
  * `import()`s a plugin module and picks its plugin: the default export, else a named `plugin`
- * export. Paths resolve against `resolveFrom`; package names are resolved from there too (so an
+ * export (either may be a {@link PluginFactory}). Paths resolve against `resolveFrom`; package names are resolved from there too (so an
  * app's own `node_modules` wins), falling back to a bare `import()`.
  */
 export async function importPlugin(
