@@ -56,8 +56,9 @@ export async function runSignals(loaded: LoadedConfig, out: (line: string) => vo
 
   out(`\nStrategy artifacts (${signals.length} loaded, shadow mode)`);
   for (const summary of buildReportPayload(signals).strategy_plugins) {
-    const s = summary as Record<string, unknown>;
-    out(`  ${String(s.plugin).padEnd(24)} route=${String(s.canonical_route)} action=${String(s.suggested_action)} as_of=${String(s.as_of)}`);
+    out(
+      `  ${summary.plugin.padEnd(24)} route=${summary.canonical_route ?? '-'} action=${summary.suggested_action ?? '-'} as_of=${summary.as_of}`,
+    );
   }
   for (const locale of config.notify.locales) {
     out(`\nNotification lines (${locale})`);

@@ -17,7 +17,8 @@ export interface AlertMessageOptions {
 }
 
 /** Alert metadata (wire format, snake_case, fixed key order; spec §15.8). */
-export interface AlertMetadata {
+// A type alias, not an interface: it must be assignable to @keel/notify's `Record<string, unknown>` metadata.
+export type AlertMetadata = {
   target_type: string;
   target: string;
   strategy: unknown;
@@ -38,7 +39,7 @@ export interface AlertMetadata {
   guidance: string | null;
   scope_note: string | null;
   ai_audit: unknown;
-}
+};
 
 export interface AlertMessage {
   subject: string;
