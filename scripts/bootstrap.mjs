@@ -26,7 +26,9 @@ function pnpmCommand() {
   const probe = spawnSync('pnpm', ['--version'], { encoding: 'utf8' });
   if (probe.status === 0 && probe.stdout.trim() === PNPM_VERSION) return ['pnpm', []];
   if (probe.status === 0) {
-    console.log(`pnpm ${probe.stdout.trim()} found; using pnpm ${PNPM_VERSION} through npx for this workspace.`);
+    console.log(
+      `pnpm ${probe.stdout.trim()} found; using pnpm ${PNPM_VERSION} through npx for this workspace.`,
+    );
   } else {
     console.log(`pnpm not found; using pnpm ${PNPM_VERSION} through npx (cached after the first run).`);
   }
@@ -48,7 +50,16 @@ if (command === 'start') {
   rmSync(report, { force: true });
   const status = run(
     pnpm,
-    [...pnpmPrefix, 'exec', 'vitest', 'run', '--reporter=default', '--reporter=json', `--outputFile=${report}`, ...rest],
+    [
+      ...pnpmPrefix,
+      'exec',
+      'vitest',
+      'run',
+      '--reporter=default',
+      '--reporter=json',
+      `--outputFile=${report}`,
+      ...rest,
+    ],
     { allowFailure: true },
   );
   if (existsSync(report)) {

@@ -34,7 +34,8 @@ async function main(argv: string[]): Promise<number> {
     console.error(`unknown command ${JSON.stringify(command)}\n\n${USAGE}`);
     return 2;
   }
-  const file = values.config ?? path.resolve(path.dirname(new URL(import.meta.url).pathname), '..', 'keel.config.json');
+  const file =
+    values.config ?? path.resolve(path.dirname(new URL(import.meta.url).pathname), '..', 'keel.config.json');
   const loaded = await loadConfig(file);
   const out = (line: string) => console.log(line);
   console.log(`Keel reference app · config ${path.relative(process.cwd(), loaded.file) || loaded.file}`);

@@ -23,7 +23,9 @@ export const AppConfigSchema = z.object({
     })
     .default({ source: 'sample', sessions: 60, symbol: 'SAMPLE', seed: 7 }),
   plugins: z.array(PluginEntrySchema).default([]),
-  cache: z.object({ path: z.string().min(1).default('.keel/cache.sqlite') }).default({ path: '.keel/cache.sqlite' }),
+  cache: z
+    .object({ path: z.string().min(1).default('.keel/cache.sqlite') })
+    .default({ path: '.keel/cache.sqlite' }),
   artifacts: z
     .object({
       strategyProfile: z.string().optional(),
@@ -35,7 +37,10 @@ export const AppConfigSchema = z.object({
     .object({
       /** Channel list (§19.1), e.g. `console` or `console,telegram`. Credentials come from the environment. */
       channels: z.string().default('console'),
-      locales: z.array(z.enum(['en-US', 'zh-CN'])).min(1).default(['en-US']),
+      locales: z
+        .array(z.enum(['en-US', 'zh-CN']))
+        .min(1)
+        .default(['en-US']),
       context: z
         .object({
           platform: z.string().optional(),
@@ -83,16 +88,22 @@ export async function loadConfig(file: string): Promise<LoadedConfig> {
   try {
     raw = JSON.parse(text);
   } catch (error) {
-    throw new ConfigError('CONFIG_INVALID_JSON', `${absolute} is not valid JSON: ${(error as Error).message}`, {
-      field: 'config',
-      cause: error,
-    });
+    throw new ConfigError(
+      'CONFIG_INVALID_JSON',
+      `${absolute} is not valid JSON: ${(error as Error).message}`,
+      {
+        field: 'config',
+        cause: error,
+      },
+    );
   }
   const parsed = AppConfigSchema.safeParse(raw);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
     const field = (issue?.path ?? []).join('.') || '(root)';
-    throw new ConfigError('CONFIG_INVALID', `${absolute}: ${field}: ${issue?.message ?? 'invalid'}`, { field });
+    throw new ConfigError('CONFIG_INVALID', `${absolute}: ${field}: ${issue?.message ?? 'invalid'}`, {
+      field,
+    });
   }
   return { config: parsed.data, baseDir: path.dirname(absolute), file: absolute };
 }

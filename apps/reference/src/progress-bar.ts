@@ -4,7 +4,11 @@ export interface ProgressBar {
   finish(detail?: string): void;
 }
 
-export function createProgressBar(label: string, total: number, stream: NodeJS.WriteStream = process.stderr): ProgressBar {
+export function createProgressBar(
+  label: string,
+  total: number,
+  stream: NodeJS.WriteStream = process.stderr,
+): ProgressBar {
   const width = 30;
   const tty = stream.isTTY === true;
   let lastPct = -1;
@@ -19,7 +23,9 @@ export function createProgressBar(label: string, total: number, stream: NodeJS.W
       return;
     }
     const filled = Math.round(ratio * width);
-    stream.write(`\r${label} [${'█'.repeat(filled)}${'░'.repeat(width - filled)}] ${String(pct).padStart(3)}% ${detail}\u001b[K`);
+    stream.write(
+      `\r${label} [${'█'.repeat(filled)}${'░'.repeat(width - filled)}] ${String(pct).padStart(3)}% ${detail}\u001b[K`,
+    );
   };
   return {
     update(done, detail = '') {

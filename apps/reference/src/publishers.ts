@@ -22,7 +22,10 @@ const FACTORIES: Record<string, (env: Env) => Publisher> = {
  * (`KEEL_TELEGRAM_BOT_TOKEN`, `KEEL_SMTP_HOST`, ...); a channel without them is reported as
  * `missing_<channel>_config` by the dispatcher rather than failing the run.
  */
-export function publishersFor(channels: string, env: Env = process.env): { channels: string[]; publishers: Publisher[] } {
+export function publishersFor(
+  channels: string,
+  env: Env = process.env,
+): { channels: string[]; publishers: Publisher[] } {
   const names = parseChannelList(channels, { extraChannels: ['console', 'file'] });
   return { channels: names, publishers: names.map((name) => FACTORIES[name]!(env)) };
 }

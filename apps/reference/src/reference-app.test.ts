@@ -58,6 +58,8 @@ describe('reference app', () => {
     const file = path.join(dir, 'bad.json');
     await writeFile(file, JSON.stringify({ data: { sessions: 0 } }));
     await expect(loadConfig(file)).rejects.toMatchObject({ code: 'CONFIG_INVALID', field: 'data.sessions' });
-    await expect(loadConfig(path.join(dir, 'missing.json'))).rejects.toMatchObject({ code: 'CONFIG_NOT_FOUND' });
+    await expect(loadConfig(path.join(dir, 'missing.json'))).rejects.toMatchObject({
+      code: 'CONFIG_NOT_FOUND',
+    });
   });
 });

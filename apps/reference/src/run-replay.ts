@@ -51,7 +51,9 @@ export async function runReplay(loaded: LoadedConfig, out: (line: string) => voi
     await host.idle();
 
     const rate = summary.durationMs > 0 ? Math.round((summary.accepted / summary.durationMs) * 1000) : 0;
-    out(`\nReplay: ${summary.accepted} bars accepted, ${summary.processed - summary.accepted} rejected, ${rate.toLocaleString('en-US')} bars/s`);
+    out(
+      `\nReplay: ${summary.accepted} bars accepted, ${summary.processed - summary.accepted} rejected, ${rate.toLocaleString('en-US')} bars/s`,
+    );
     out('\nSensor panel (plugin · state · calls · errors · p50/p99 µs)');
     for (const info of host.plugins()) {
       const d = info.stats.durations;
@@ -80,10 +82,21 @@ function barSource(
 ): { bars: Iterable<Bar> | AsyncIterable<Bar>; total: number | undefined } {
   const data = loaded.config.data;
   if (data.source === 'sample') {
-    const bars = [...sampleBars({ calendar, sessions: data.sessions, end: Date.UTC(2026, 9, 30), symbol: data.symbol, seed: data.seed })];
+    const bars = [
+      ...sampleBars({
+        calendar,
+        sessions: data.sessions,
+        end: Date.UTC(2026, 9, 30),
+        symbol: data.symbol,
+        seed: data.seed,
+      }),
+    ];
     return { bars, total: bars.length };
   }
-  return { bars: readCsvBars(path.resolve(loaded.baseDir, data.source), { symbol: data.symbol }), total: undefined };
+  return {
+    bars: readCsvBars(path.resolve(loaded.baseDir, data.source), { symbol: data.symbol }),
+    total: undefined,
+  };
 }
 
 function fmt(ms: number | undefined): string {
@@ -97,6 +110,8 @@ function activityChart(closes: readonly BusEvent[]): string {
     return { date: new Date(d.sessionClose).toISOString().slice(0, 10), active: d.activeBars, bars: d.bars };
   });
   const max = Math.max(1, ...rows.map((r) => r.active));
-  const lines = rows.map((r) => `  ${r.date} ${'▇'.repeat(Math.round((r.active / max) * 40)).padEnd(40)} ${r.active}/${r.bars}`);
+  const lines = rows.map(
+    (r) => `  ${r.date} ${'▇'.repeat(Math.round((r.active / max) * 40)).padEnd(40)} ${r.active}/${r.bars}`,
+  );
   return [`Active bars per session (last ${rows.length} of ${closes.length} sessions)`, ...lines].join('\n');
 }

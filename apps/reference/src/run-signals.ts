@@ -30,7 +30,12 @@ function resolveMountPaths(raw: unknown, baseDir: string): unknown {
     const copy: Record<string, unknown> = { ...(mount as Record<string, unknown>) };
     for (const key of PATH_KEYS) {
       const value = copy[key];
-      if (typeof value === 'string' && value !== '' && !/^[a-z][a-z0-9+.-]*:/i.test(value) && !path.isAbsolute(value)) {
+      if (
+        typeof value === 'string' &&
+        value !== '' &&
+        !/^[a-z][a-z0-9+.-]*:/i.test(value) &&
+        !path.isAbsolute(value)
+      ) {
         copy[key] = path.resolve(baseDir, value);
       }
     }
@@ -43,14 +48,19 @@ function resolveMountPaths(raw: unknown, baseDir: string): unknown {
 export async function runSignals(loaded: LoadedConfig, out: (line: string) => void): Promise<SignalsOutcome> {
   const { config, baseDir } = loaded;
   const envMounts = process.env[STRATEGY_PLUGIN_MOUNTS_ENV];
-  const rawMounts = envMounts !== undefined && envMounts.trim() !== '' ? envMounts : resolveMountPaths(config.artifacts?.mounts, baseDir);
+  const rawMounts =
+    envMounts !== undefined && envMounts.trim() !== ''
+      ? envMounts
+      : resolveMountPaths(config.artifacts?.mounts, baseDir);
   if (rawMounts === undefined) {
     out('No strategy artifacts configured.');
     return { signals: 0, alerts: null };
   }
   const mounts = parseStrategyPluginMounts(rawMounts);
   const signals = await loadConfiguredSignals(mounts, {
-    ...(config.artifacts?.strategyProfile === undefined ? {} : { strategyProfile: config.artifacts.strategyProfile }),
+    ...(config.artifacts?.strategyProfile === undefined
+      ? {}
+      : { strategyProfile: config.artifacts.strategyProfile }),
     onWarning: (w) => out(`warning: ${w.plugin} is deprecated; use ${w.successor ?? 'its successor'}`),
   });
 
@@ -72,7 +82,9 @@ export async function runSignals(loaded: LoadedConfig, out: (line: string) => vo
   const contextLabel = buildAlertContextLabel(config.notify.context);
   const locale = config.notify.locales[0] ?? 'en-US';
   try {
-    out(`\nAlerts → ${channels.join(', ')} (markers: ${path.relative(process.cwd(), markersPath) || markersPath})`);
+    out(
+      `\nAlerts → ${channels.join(', ')} (markers: ${path.relative(process.cwd(), markersPath) || markersPath})`,
+    );
     const result = await publishAlerts({
       channels,
       publishers,
@@ -81,7 +93,8 @@ export async function runSignals(loaded: LoadedConfig, out: (line: string) => vo
       buildMessages: (namespace) => buildAlertMessages(signals, { locale, namespace, contextLabel }),
     });
     for (const record of result.skipped) out(`  skipped ${record.alertKey}: ${record.reason ?? ''}`);
-    for (const record of result.failed) out(`  failed  ${record.alertKey}: ${record.error ?? record.reason ?? ''}`);
+    for (const record of result.failed)
+      out(`  failed  ${record.alertKey}: ${record.error ?? record.reason ?? ''}`);
     out(`  sent ${result.sent.length}, skipped ${result.skipped.length}, failed ${result.failed.length}`);
     return { signals: signals.length, alerts: result };
   } finally {

@@ -44,7 +44,15 @@ export function* sampleBars(options: SampleBarsOptions): Generator<Bar> {
       const high = Math.max(openPrice, close) + wick;
       const low = Math.max(0.5, Math.min(openPrice, close) - price * sigma * random());
       const volume = Math.round(200_000 + 800_000 * random() * regime);
-      yield { time, open: round(openPrice), high: round(high), low: round(low), close: round(close), volume, symbol };
+      yield {
+        time,
+        open: round(openPrice),
+        high: round(high),
+        low: round(low),
+        close: round(close),
+        volume,
+        symbol,
+      };
       price = close;
     }
   }

@@ -246,7 +246,13 @@ describeWithSharedData('host services on real data', () => {
         version: '1.0.0',
         category: 'risk',
         schedule: [
-          { when: '@close', run: (_ctx, tick) => (closes.push(tick.scheduledAt), { success: true }) },
+          {
+            when: '@close',
+            run: (_ctx, tick) => {
+              closes.push(tick.scheduledAt);
+              return { success: true };
+            },
+          },
         ],
       }),
     ]);

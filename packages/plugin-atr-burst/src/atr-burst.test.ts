@@ -7,7 +7,14 @@ import { atrBurst } from './atr-burst.js';
 const quiet = { logger: createLogger({ level: 'silent' }) };
 
 function bar(i: number, open: number, close: number, range = 1): Bar {
-  return { time: 1_700_000_000_000 + i * 300_000, open, close, high: Math.max(open, close) + range / 2, low: Math.min(open, close) - range / 2, volume: 1000 };
+  return {
+    time: 1_700_000_000_000 + i * 300_000,
+    open,
+    close,
+    high: Math.max(open, close) + range / 2,
+    low: Math.min(open, close) - range / 2,
+    volume: 1000,
+  };
 }
 
 /** Reference ATR: mean true range of the `period` bars before the last one. */

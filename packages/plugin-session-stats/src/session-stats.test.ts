@@ -22,7 +22,10 @@ function sessionBars(dates: string[]): Bar[] {
 
 describe('session-stats', () => {
   it('reports each session at the close over the bus, RPC, cache and panel', async () => {
-    const host = createHost({ cache: { memory: true }, services: { logger: createLogger({ level: 'silent' }) } });
+    const host = createHost({
+      cache: { memory: true },
+      services: { logger: createLogger({ level: 'silent' }) },
+    });
     const { errors } = await host.load([atrBurst, createSessionStats()]);
     expect(errors).toEqual([]);
     const closed: BusEvent[] = [];
@@ -60,7 +63,10 @@ describe('session-stats', () => {
     const a = createSessionStats();
     const b = createSessionStats();
     expect(a).not.toBe(b);
-    const host = createHost({ cache: { memory: true }, services: { logger: createLogger({ level: 'silent' }) } });
+    const host = createHost({
+      cache: { memory: true },
+      services: { logger: createLogger({ level: 'silent' }) },
+    });
     await host.load([a]);
     await host.replay(sessionBars(['2024-07-01']).slice(0, 10));
     expect(host.describe('session-stats')?.stats.barsThisSession).toBe(10);

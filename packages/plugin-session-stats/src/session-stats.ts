@@ -74,7 +74,12 @@ export function createSessionStats() {
         when: '@close',
         name: 'session-close',
         async run(ctx, tick) {
-          const summary: SessionSummary = { sessionClose: tick.scheduledAt, bars, activeBars, activations: { ...activations } };
+          const summary: SessionSummary = {
+            sessionClose: tick.scheduledAt,
+            bars,
+            activeBars,
+            activations: { ...activations },
+          };
           last = summary;
           sessions++;
           clear();
@@ -90,7 +95,10 @@ export function createSessionStats() {
 
     describe() {
       return {
-        status: last === null ? 'waiting for the first close' : `last close ${new Date(last.sessionClose).toISOString()}`,
+        status:
+          last === null
+            ? 'waiting for the first close'
+            : `last close ${new Date(last.sessionClose).toISOString()}`,
         stats: {
           sessions: () => sessions,
           barsThisSession: () => bars,
