@@ -1,4 +1,4 @@
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -13,16 +13,23 @@ beforeEach(async () => {
   dir = await mkdtemp(path.join(tmpdir(), 'keel-reference-'));
 });
 afterEach(async () => {
+  delete process.env.KEEL_ALERT_FILE;
   await rm(dir, { recursive: true, force: true });
 });
 
 async function defaultConfig(sessions: number): Promise<LoadedConfig> {
   const loaded = await loadConfig(path.join(appDir, 'keel.config.json'));
+  // Alerts go to the file channel (JSON Lines) instead of the console, so the test can read them.
+  process.env.KEEL_ALERT_FILE = path.join(dir, 'alerts.jsonl');
   const config = AppConfigSchema.parse({
     ...loaded.config,
     data: { ...loaded.config.data, sessions },
     cache: { path: path.join(dir, 'cache.sqlite') },
-    notify: { ...loaded.config.notify, markers: { path: path.join(dir, 'markers.sqlite') } },
+    notify: {
+      ...loaded.config.notify,
+      channels: 'file',
+      markers: { path: path.join(dir, 'markers.sqlite') },
+    },
   });
   return { ...loaded, config };
 }
@@ -48,9 +55,17 @@ describe('reference app', () => {
     expect(one.signals).toBe(2);
     expect(one.alerts?.sent).toHaveLength(1);
     expect(first.join('\n')).toContain('需要通知');
+    const written = (await readFile(path.join(dir, 'alerts.jsonl'), 'utf8')).trim().split('\n');
+    expect(written).toHaveLength(1);
+    const alert = JSON.parse(written[0]!) as { subject: string; alertKey?: string; alert_key?: string };
+    expect(alert.subject).toContain('[keel / reference]');
+    expect(JSON.stringify(alert)).toContain(
+      'strategy_plugin_file_alert/keel-reference/tqqq_growth_income/crisis_response_shadow',
+    );
     const second = await runSignals(config, () => {});
     expect(second.alerts?.sent).toHaveLength(0);
     expect(second.alerts?.skipped.map((r) => r.reason)).toEqual(['duplicate_alert']);
+    expect((await readFile(path.join(dir, 'alerts.jsonl'), 'utf8')).trim().split('\n')).toHaveLength(1);
   });
 
   it('rejects a bad config naming the file and field', async () => {
