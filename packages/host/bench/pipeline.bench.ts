@@ -8,9 +8,12 @@ import { createAtrBurst } from './atr-burst.js';
 
 // Replays bars through 8 ATR-burst plugins in the host, and through the same plugin functions
 // called in a bare loop over the same ring buffer, in the same process. Prints median figures.
+// Host and bare runs alternate, so each host run is paired with the bare run right after it: the
+// headline ratio is the median of those paired ratios, which cancels most of a shared VM's drift
+// (the ratio of the two separate medians is printed too).
 
 const PLUGINS = 8;
-const RUNS = Number(process.env.BENCH_RUNS ?? 7);
+const RUNS = Number(process.env.BENCH_RUNS ?? 11);
 const LONG_RUN = Number(process.env.BENCH_LONG_BARS ?? 1_000_000);
 
 const makePlugins = (): KeelPlugin[] =>
@@ -97,9 +100,12 @@ async function main(): Promise<void> {
   );
   console.log(`node ${process.version}, ${process.platform}/${process.arch}`);
 
-  // Warm both paths up so the JIT has settled before measuring.
-  await hostRun(bars);
-  bareRun(bars);
+  // Warm both paths up so the JIT has settled before measuring (one round was not enough: the
+  // first measured runs came out 1.5-2x slower than the rest).
+  for (let w = 0; w < 3; w++) {
+    await hostRun(bars);
+    bareRun(bars);
+  }
 
   const hostMs: number[] = [];
   const bareMs: number[] = [];
@@ -109,15 +115,22 @@ async function main(): Promise<void> {
   }
   const h = median(hostMs);
   const b = median(bareMs);
+  const ratios = hostMs.map((x, i) => x / (bareMs[i] as number));
   const barsPerSec = (bars.length / h) * 1000;
+  const usPerBar = (ms: number): string => ((ms / bars.length) * 1000).toFixed(3);
   console.log(
-    `host : ${fmt(barsPerSec)} bars/s, ${fmt(barsPerSec * PLUGINS)} plugin calls/s (${h.toFixed(1)} ms/run)`,
+    `host : ${fmt(barsPerSec)} bars/s, ${fmt(barsPerSec * PLUGINS)} plugin calls/s (${h.toFixed(1)} ms/run, ${usPerBar(h)} µs/bar)`,
   );
-  console.log(`bare : ${fmt((bars.length / b) * 1000)} bars/s (${b.toFixed(1)} ms/run)`);
-  console.log(`host/bare time ratio: ${(h / b).toFixed(2)}x`);
+  console.log(
+    `bare : ${fmt((bars.length / b) * 1000)} bars/s (${b.toFixed(1)} ms/run, ${usPerBar(b)} µs/bar)`,
+  );
+  console.log(
+    `host/bare time ratio: ${median(ratios).toFixed(2)}x median of paired runs (ratio of medians ${(h / b).toFixed(2)}x); ` +
+      `host overhead ${(((h - b) / bars.length / PLUGINS) * 1e6).toFixed(0)} ns per plugin call (per-bar costs included)`,
+  );
 
   console.log(
-    `host/bare ratio per run: ${hostMs.map((x, i) => (x / (bareMs[i] as number)).toFixed(2)).join(' ')} ` +
+    `host/bare ratio per run: ${ratios.map((x) => x.toFixed(2)).join(' ')} ` +
       `(best host ${fmt((bars.length / Math.min(...hostMs)) * 1000)} bars/s, best bare ${fmt((bars.length / Math.min(...bareMs)) * 1000)} bars/s)`,
   );
 

@@ -1,4 +1,11 @@
-import { type Bar, definePlugin, type KeelPlugin, type OnBarArgs, type SensorReading } from '@keel/contract';
+import {
+  type Bar,
+  definePlugin,
+  type KeelPlugin,
+  type OnBarArgs,
+  type SensorReading,
+  validateBar,
+} from '@keel/contract';
 import { describe, expect, it } from 'vitest';
 import { createHost, type Host, type HostOptions } from './host.js';
 import { createLogger, type LogRecord } from './logger.js';
@@ -511,6 +518,33 @@ describe('bar validation', () => {
       'close is not a finite number: NaN',
     ]);
     expect(() => JSON.stringify(outcomes)).not.toThrow();
+  });
+
+  it('accepts and rejects bars exactly as validateBar does (the clean-bar fast path is only a shortcut)', () => {
+    const base = { time: 1_000, open: 10, high: 11, low: 9, close: 10.5, volume: 100 };
+    const variants: Array<Partial<Record<keyof typeof base, unknown>> & { aux?: unknown }> = [
+      {},
+      { low: 10, high: 10.5 },
+      { time: 1_000.5 },
+      { time: -1 },
+      { open: Number.NaN },
+      { close: Number.POSITIVE_INFINITY },
+      { volume: -0 },
+      { volume: -1 },
+      { low: 10.6 },
+      { high: 10.4 },
+      { high: '11' },
+      { aux: { vwap: 10 } },
+      { aux: { vwap: Number.NaN } },
+    ];
+    for (const [k, v] of variants.entries()) {
+      const bar = { ...base, time: base.time + k * 10, ...v } as unknown as Bar;
+      const expected = validateBar(bar);
+      const out = hostWith().step(bar) as StepOutcome;
+      expect(out.kind === 'step' ? 'ok' : `${out.reason} ${out.field}`).toBe(
+        expected.ok ? 'ok' : `${expected.reason} ${expected.field}`,
+      );
+    }
   });
 
   it('reports rejected bars through replay', async () => {

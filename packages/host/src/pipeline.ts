@@ -68,17 +68,32 @@ interface LayerGroup {
   readonly end: number;
 }
 
-// Per-bar working state. Allocated once per step; the slots and groups are captured so a load
-// finishing mid-step cannot shift indices under an in-flight async layer.
+/**
+ * The run order, replaced as a whole when a plugin is added, so a step captures one consistent
+ * plan (a load finishing mid-step cannot shift indices under an in-flight async layer).
+ */
+interface RunPlan {
+  readonly slots: readonly PluginSlot[];
+  readonly groups: readonly LayerGroup[];
+  /** One placeholder row per slot: copied per bar so `sensors` is born packed at its final length. */
+  readonly rows: readonly SensorRow[];
+  /**
+   * Every slot id in run order (values unset): cloned per bar so the `plugins` record is born with
+   * its final shape and filling it is plain field stores rather than a chain of map transitions.
+   */
+  readonly plugins: Readonly<Record<string, SensorReading>>;
+}
+
+// Per-bar working state. Allocated once per step; the plan is captured so a load finishing
+// mid-step cannot shift indices under an in-flight async layer. A plugin's row and reading are
+// written straight into `sensors[i]` / `plugins[id]`; nobody sees either before its layer commits.
 interface StepState {
   /** The host's frozen copy of the caller's bar: what plugins and the result see. */
   readonly bar: Bar;
   readonly index: number;
   readonly t0: number;
-  readonly slots: readonly PluginSlot[];
-  readonly groups: readonly LayerGroup[];
-  readonly readings: SensorReading[];
-  /** Which readings are exposed to a later layer (and therefore frozen). */
+  readonly plan: RunPlan;
+  /** Whether the running layer's readings are exposed to a later layer (and therefore frozen). */
   exposed: boolean;
   readonly sensors: SensorRow[];
   readonly plugins: Record<string, SensorReading>;
@@ -86,6 +101,10 @@ interface StepState {
   /** Errors by slot position until their layer commits, so the order never depends on which promise settled first. */
   slotErrors: Array<StepError | undefined> | null;
 }
+
+// `globalThis.performance` is an accessor in Node: reading it costs about as much again as the
+// `now()` call, and the per-bar path reads the clock at least twice per bar.
+const clock: { now(): number } = performance;
 
 const EMPTY_ROWS: readonly SensorRow[] = Object.freeze([]);
 const EMPTY_PLUGINS: Readonly<Record<string, SensorReading>> = Object.freeze({});
@@ -109,8 +128,7 @@ export class Pipeline {
   private readonly current: BarCursor = createBarCursor();
   /** One live partial step per layer group, re-pointed at each bar. */
   private liveSteps: LiveStep[] = [];
-  private slots: PluginSlot[] = [];
-  private groups: LayerGroup[] = [];
+  private plan: RunPlan = { slots: [], groups: [], rows: [], plugins: {} };
   private readonly options: PipelineOptions;
   private readonly barTimeListeners: BarTimeListener[] = [];
   private index = 0;
@@ -121,8 +139,14 @@ export class Pipeline {
   private outstanding = 0;
   private tail: Promise<unknown> = Promise.resolve();
 
+  // Read on every call: kept as own fields rather than loaded through `options` each time.
+  private readonly sampleEvery: number;
+  private readonly guardWindows: boolean;
+
   constructor(options: PipelineOptions) {
     this.options = options;
+    this.sampleEvery = options.timingSampleEvery;
+    this.guardWindows = options.guardWindows;
   }
 
   get busy(): boolean {
@@ -138,12 +162,12 @@ export class Pipeline {
   }
 
   list(): readonly PluginSlot[] {
-    return this.slots;
+    return this.plan.slots;
   }
 
   add(slot: PluginSlot): void {
     this.ring.ensureCapacity(slot.manifest.window);
-    const slots = [...this.slots, slot].sort((a, b) => a.rank - b.rank || a.order - b.order);
+    const slots = [...this.plan.slots, slot].sort((a, b) => a.rank - b.rank || a.order - b.order);
     const groups: LayerGroup[] = [];
     for (let i = 0; i < slots.length; ) {
       let j = i + 1;
@@ -151,8 +175,9 @@ export class Pipeline {
       groups.push({ start: i, end: j });
       i = j;
     }
-    this.slots = slots;
-    this.groups = groups;
+    const plugins: Record<string, SensorReading> = {};
+    for (const s of slots) plugins[s.id] = undefined as unknown as SensorReading;
+    this.plan = { slots, groups, rows: slots.map((s) => s.rowWarmup), plugins };
     while (this.liveSteps.length < groups.length) this.liveSteps.push(createLiveStep(this.current));
     groups.forEach((group, g) => {
       const step = (this.liveSteps[g] as LiveStep).step;
@@ -190,7 +215,7 @@ export class Pipeline {
     this.lastTime = Number.NEGATIVE_INFINITY;
     this.rejectedTotal = 0;
     for (const r of REASONS) this.rejectedBy[r] = 0;
-    for (const slot of this.slots) slot.rewind();
+    for (const slot of this.plan.slots) slot.rewind();
   }
 
   step(bar: Bar): StepOutcome | Promise<StepOutcome> {
@@ -222,19 +247,24 @@ export class Pipeline {
   }
 
   private run(input: Bar): StepOutcome | Promise<StepOutcome> {
-    const check = validateBar(input);
-    if (!check.ok) return this.reject(check.reason, check.field, check.value, check.message);
-    if (input.time <= this.lastTime) {
+    // Copy first, then validate the copy: every field is read once, so what was checked is
+    // exactly what plugins see. `validateBar` stays the authority; `isCleanBar` only skips it for
+    // bars it would certainly accept.
+    const t0 = clock.now();
+    const bar = input !== null && typeof input === 'object' ? freezeBar(input) : input;
+    if (!isCleanBar(bar)) {
+      const check = validateBar(bar);
+      if (!check.ok) return this.reject(check.reason, check.field, check.value, check.message);
+    }
+    if (bar.time <= this.lastTime) {
       return this.reject(
         'time_not_increasing',
         'time',
-        input.time,
-        `time ${input.time} is not after the previous bar's ${this.lastTime}`,
+        bar.time,
+        `time ${bar.time} is not after the previous bar's ${this.lastTime}`,
       );
     }
-    const t0 = performance.now();
-    this.lastTime = input.time;
-    const bar = freezeBar(input);
+    this.lastTime = bar.time;
     this.current.bar = bar;
     this.ring.push(bar);
     const index = this.index++;
@@ -246,17 +276,15 @@ export class Pipeline {
         this.options.log.error('bar-time listener threw', { error: describeThrown(error) });
       }
     }
-    const slots = this.slots;
+    const plan = this.plan;
     const state: StepState = {
       bar,
       index,
       t0,
-      slots,
-      groups: this.groups,
-      readings: new Array<SensorReading>(slots.length),
+      plan,
       exposed: false,
-      sensors: [],
-      plugins: {},
+      sensors: plan.rows.slice(),
+      plugins: { ...plan.plugins },
       errors: null,
       slotErrors: null,
     };
@@ -264,16 +292,16 @@ export class Pipeline {
   }
 
   private runLayers(s: StepState, from: number): HostStepResult | Promise<HostStepResult> {
-    const groups = s.groups;
+    const { groups, slots } = s.plan;
     for (let g = from; g < groups.length; g++) {
       const group = groups[g] as LayerGroup;
       s.exposed = g < groups.length - 1;
       const live = this.liveSteps[g] as LiveStep;
       if (g === 0) live.set(s.index, EMPTY_ROWS, EMPTY_PLUGINS);
-      else live.set(s.index, Object.freeze(s.sensors.slice()), Object.freeze({ ...s.plugins }));
+      else live.set(s.index, Object.freeze(s.sensors.slice(0, group.start)), earlierReadings(s, group.start));
       let pending: Promise<void>[] | null = null;
       for (let i = group.start; i < group.end; i++) {
-        const wait = this.runSlot(s.slots[i] as PluginSlot, i, s);
+        const wait = this.runSlot(slots[i] as PluginSlot, i, s);
         if (wait !== undefined) {
           pending ??= [];
           pending.push(wait);
@@ -292,17 +320,20 @@ export class Pipeline {
 
   private runSlot(slot: PluginSlot, i: number, s: StepState): Promise<void> | undefined {
     if (!slot.enabled) {
-      s.readings[i] = DISABLED_READING;
+      s.sensors[i] = slot.rowDisabled;
+      s.plugins[slot.id] = DISABLED_READING;
       return undefined;
     }
     slot.seen++;
     const onBar = slot.onBar;
-    if (slot.seen < slot.manifest.warmup || onBar === undefined) {
-      s.readings[i] = WARMUP_READING;
+    if (slot.seen < slot.warmup || onBar === undefined) {
+      s.sensors[i] = slot.rowWarmup;
+      s.plugins[slot.id] = WARMUP_READING;
       return undefined;
     }
     if (slot.tracker.quarantined && !slot.tracker.admit()) {
-      s.readings[i] = QUARANTINED_READING;
+      s.sensors[i] = slot.rowQuarantined;
+      s.plugins[slot.id] = QUARANTINED_READING;
       addError(
         s,
         i,
@@ -312,14 +343,14 @@ export class Pipeline {
     }
     slot.calls++;
     const timed = slot.untilSample-- <= 0;
-    if (timed) slot.untilSample = this.options.timingSampleEvery - 1;
-    const t = timed ? performance.now() : 0;
+    if (timed) slot.untilSample = this.sampleEvery - 1;
+    const t = timed ? clock.now() : 0;
     let out: unknown;
     slot.inCall = true;
     try {
       out = onBar.call(slot.plugin, slot.args);
       if (out !== null && typeof out === 'object' && typeof (out as { then?: unknown }).then === 'function') {
-        return this.settle(slot, i, s, out as PromiseLike<unknown>, timed ? t : performance.now());
+        return this.settle(slot, i, s, out as PromiseLike<unknown>, timed ? t : clock.now());
       }
     } catch (error) {
       slot.inCall = false;
@@ -330,7 +361,7 @@ export class Pipeline {
     }
     slot.inCall = false;
     slot.callController = null;
-    if (timed) slot.histogram.record(performance.now() - t);
+    if (timed) slot.histogram.record(clock.now() - t);
     this.accept(slot, i, s, out);
     return undefined;
   }
@@ -355,7 +386,7 @@ export class Pipeline {
           slot.inCall = false;
           slot.callController = null;
         }
-        slot.histogram.record(performance.now() - t0);
+        slot.histogram.record(clock.now() - t0);
       };
       const timer = setTimeout(() => {
         if (done) return;
@@ -398,12 +429,13 @@ export class Pipeline {
     let message: string;
     try {
       const result = sanitizeReading(out, s.exposed);
-      if (result.ok) {
+      if (typeof result !== 'string') {
         if (slot.tracker.consecutive !== 0) slot.tracker.succeed();
-        s.readings[i] = result.reading;
+        s.sensors[i] = slot.row(result, s.exposed);
+        s.plugins[slot.id] = result;
         return;
       }
-      message = `contract: ${result.message}`;
+      message = `contract: ${result}`;
     } catch (error) {
       message = `contract: reading could not be read: ${describeThrown(error)}`;
     }
@@ -412,14 +444,21 @@ export class Pipeline {
 
   /** With `guardWindows`, checks that the call left the shared window untouched (and repairs it). */
   private afterCall(slot: PluginSlot): string | undefined {
-    return this.options.guardWindows ? this.ring.repairWindow(slot.view.length) : undefined;
+    return this.guardWindows ? this.ring.repairWindow(slot.view.length) : undefined;
   }
 
   private fail(slot: PluginSlot, i: number, s: StepState, kind: FailureKind, message: string): void {
     if (kind === 'TIMEOUT') slot.timeouts++;
     else slot.errors++;
     slot.lastError = Object.freeze({ kind, message, index: s.index });
-    s.readings[i] = kind === 'TIMEOUT' ? TIMEOUT_READING : errorReading(message);
+    if (kind === 'TIMEOUT') {
+      s.sensors[i] = slot.rowTimeout;
+      s.plugins[slot.id] = TIMEOUT_READING;
+    } else {
+      const reading = errorReading(message);
+      s.sensors[i] = slot.row(reading, s.exposed);
+      s.plugins[slot.id] = reading;
+    }
     addError(s, i, Object.freeze({ plugin: slot.id, kind, message }));
     if (slot.tracker.fail()) {
       slot.quarantines++;
@@ -431,21 +470,13 @@ export class Pipeline {
     }
   }
 
-  // Appends a finished layer to the step, freezing what later layers will be able to see.
+  // Finishes a layer: its errors join the step's in slot order (rows and readings are already in
+  // place, frozen if a later layer will see them).
   private commit(s: StepState, group: LayerGroup): void {
-    const freeze = s.exposed;
+    const slotErrors = s.slotErrors;
+    if (slotErrors === null) return;
     for (let i = group.start; i < group.end; i++) {
-      const slot = s.slots[i] as PluginSlot;
-      const reading = s.readings[i] as SensorReading;
-      let row: SensorRow;
-      if (reading === WARMUP_READING) row = slot.rowWarmup;
-      else if (reading === DISABLED_READING) row = slot.rowDisabled;
-      else if (reading === QUARANTINED_READING) row = slot.rowQuarantined;
-      else if (reading === TIMEOUT_READING) row = slot.rowTimeout;
-      else row = slot.row(reading, freeze);
-      s.sensors.push(row);
-      s.plugins[slot.id] = reading;
-      const error = s.slotErrors?.[i];
+      const error = slotErrors[i];
       if (error !== undefined) {
         s.errors ??= [];
         s.errors.push(error);
@@ -455,7 +486,7 @@ export class Pipeline {
 
   private finish(s: StepState): HostStepResult {
     const bar = s.bar;
-    const timing = { totalMs: performance.now() - s.t0 };
+    const timing = { totalMs: clock.now() - s.t0 };
     const errors = s.errors ?? NO_ERRORS;
     const rejectedBars = this.rejectedTotal;
     return bar.symbol === undefined
@@ -499,8 +530,48 @@ export class Pipeline {
 }
 
 function addError(s: StepState, i: number, error: StepError): void {
-  s.slotErrors ??= new Array<StepError | undefined>(s.slots.length);
+  s.slotErrors ??= new Array<StepError | undefined>(s.plan.slots.length);
   s.slotErrors[i] = error;
+}
+
+/** The frozen `plugins` record a later layer sees: the readings of the slots before `end`. */
+function earlierReadings(s: StepState, end: number): Readonly<Record<string, SensorReading>> {
+  const out: Record<string, SensorReading> = {};
+  const slots = s.plan.slots;
+  for (let i = 0; i < end; i++) {
+    const id = (slots[i] as PluginSlot).id;
+    out[id] = s.plugins[id] as SensorReading;
+  }
+  return Object.freeze(out);
+}
+
+/**
+ * True when `validateBar` would certainly accept this host-made copy (same rules, no aux): the
+ * common case skips its generic per-field loop. False means "ask `validateBar`", not "invalid".
+ */
+function isCleanBar(bar: Bar): boolean {
+  if (bar === null || typeof bar !== 'object' || bar.aux !== undefined) return false;
+  const { time, open, high, low, close, volume } = bar;
+  return (
+    typeof time === 'number' &&
+    Number.isInteger(time) &&
+    time >= 0 &&
+    typeof open === 'number' &&
+    typeof high === 'number' &&
+    typeof low === 'number' &&
+    typeof close === 'number' &&
+    typeof volume === 'number' &&
+    Number.isFinite(open) &&
+    Number.isFinite(high) &&
+    Number.isFinite(low) &&
+    Number.isFinite(close) &&
+    Number.isFinite(volume) &&
+    volume >= 0 &&
+    low <= open &&
+    low <= close &&
+    high >= open &&
+    high >= close
+  );
 }
 
 function quarantineMessage(slot: PluginSlot): string {

@@ -56,6 +56,11 @@ export interface PluginInfo {
 /** Everything the host keeps per loaded plugin. Mutable internals of the pipeline, not public API. */
 export class PluginSlot {
   readonly id: string;
+  readonly sensorId: string;
+  readonly name: string;
+  readonly layer: Layer;
+  /** `manifest.warmup`, cached: the manifest's hidden class is not the pipeline's to rely on. */
+  readonly warmup: number;
   readonly manifest: Manifest;
   readonly plugin: KeelPlugin;
   readonly onBar: KeelPlugin['onBar'];
@@ -108,6 +113,10 @@ export class PluginSlot {
     this.plugin = args.plugin;
     this.manifest = args.manifest;
     this.id = args.manifest.id;
+    this.sensorId = args.manifest.sensorId;
+    this.name = args.manifest.name;
+    this.layer = args.manifest.layer;
+    this.warmup = args.manifest.warmup;
     this.onBar = args.plugin.onBar;
     this.config = args.config;
     this.enabled = args.enabled;
@@ -129,13 +138,16 @@ export class PluginSlot {
     return this.callController.signal;
   }
 
+  /**
+   * A fresh sensor row for `reading` (rows are published per step, so never reused). The constant
+   * columns are cached on the slot: every row of every plugin has the same hidden class.
+   */
   row(reading: SensorReading, freeze: boolean): SensorRow {
-    const m = this.manifest;
     const row: SensorRow = {
-      id: m.sensorId,
-      plugin: m.id,
-      name: m.name,
-      layer: m.layer,
+      id: this.sensorId,
+      plugin: this.id,
+      name: this.name,
+      layer: this.layer,
       active: reading.active,
       score: reading.score,
       status: reading.status,
