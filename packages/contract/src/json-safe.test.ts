@@ -131,7 +131,7 @@ describe('checkJsonSafe', () => {
       fc.constant(new Uint8Array(3)),
       fc.constant(new Point(1, 2)),
     );
-    // Plant one poison value at a random place inside random JSON.
+    // Plant one poison value at a random place inside random JSON, remembering where.
     const planted = fc
       .tuple(
         fc.jsonValue({ maxDepth: 4 }),
@@ -143,30 +143,34 @@ describe('checkJsonSafe', () => {
         const root: { v: unknown } = { v: structuredClone(json) };
         let holder: Record<string | number, unknown> = root as never;
         let slot: string | number = 'v';
+        const keys: Array<string | number> = [];
         for (const step of route) {
           const cur: unknown = holder[slot];
           if (Array.isArray(cur) && cur.length > 0) {
             holder = cur as never;
             slot = step % cur.length;
           } else if (cur !== null && typeof cur === 'object' && Object.keys(cur).length > 0) {
-            const keys = Object.keys(cur);
+            const names = Object.keys(cur);
             holder = cur as never;
-            slot = keys[step % keys.length]!;
+            slot = names[step % names.length]!;
           } else break;
+          keys.push(slot);
         }
-        const cur = holder[slot];
-        if (cur !== null && typeof cur === 'object' && !Array.isArray(cur))
+        const cur: unknown = holder[slot];
+        if (cur !== null && typeof cur === 'object' && !Array.isArray(cur)) {
           (cur as Record<string, unknown>)[key] = bad;
-        else holder[slot] = bad;
-        return root.v;
+          keys.push(key);
+        } else holder[slot] = bad;
+        return { value: root.v, path: formatPath(undefined, keys) };
       });
     fc.assert(
-      fc.property(planted, (value) => {
+      fc.property(planted, ({ value, path }) => {
         const result = checkJsonSafe(value);
         expect(roundTrips(value)).toBe(false);
         expect(result.ok).toBe(false);
+        if (!result.ok) expect(result.path).toBe(path);
       }),
-      { numRuns: 500 },
+      { numRuns: 1000 },
     );
   });
 
