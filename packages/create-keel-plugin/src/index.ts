@@ -1,0 +1,11 @@
+export type { CreateKeelPluginErrorCode } from './errors.js';
+export { CreateKeelPluginError } from './errors.js';
+export type { PluginName } from './plugin-name.js';
+export { PLUGIN_ID_PATTERN, parsePluginName } from './plugin-name.js';
+export type { CliIo } from './run-cli.js';
+export { runCli, USAGE } from './run-cli.js';
+export type { ScaffoldOptions, ScaffoldResult } from './scaffold.js';
+export { scaffoldPlugin } from './scaffold.js';
+export type { PluginKind } from './templates/template-context.js';
+export { PLUGIN_KINDS } from './templates/template-context.js';
+export { TEMPLATE_VERSIONS } from './versions.js';

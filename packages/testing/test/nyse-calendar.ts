@@ -1,0 +1,3 @@
+import { createNyseCalendar } from '@keel/calendar';
+
+export const nyse = createNyseCalendar();
