@@ -1,5 +1,6 @@
 import { type Bar, parsePluginConfig, parsePluginManifest } from '@keel/contract';
 import { createHost, createLogger, readCsvBars } from '@keel/host';
+import { expectPluginContract } from '@keel/testing';
 import { describe, expect, it } from 'vitest';
 import { describeWithSharedData, sharedDataPath } from '../../../test-support/shared-data.ts';
 import { atrBurst } from './atr-burst.js';
@@ -30,6 +31,11 @@ function referenceAtr(bars: Bar[], period: number): number {
 }
 
 describe('atr-burst', () => {
+  it('honours the plugin contract (warm-up, valid readings, determinism, reset, no look-ahead)', async () => {
+    await expectPluginContract(atrBurst);
+    await expectPluginContract(atrBurst, { config: { period: 5, multiple: 3 } });
+  });
+
   it('has a valid manifest and config schema', () => {
     const parsed = parsePluginManifest(atrBurst);
     expect(parsed.ok).toBe(true);

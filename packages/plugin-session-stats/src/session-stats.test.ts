@@ -2,6 +2,7 @@ import { createNyseCalendar } from '@keel/calendar';
 import type { Bar, BusEvent, JsonValue } from '@keel/contract';
 import { createHost, createLogger } from '@keel/host';
 import atrBurst from '@keel/plugin-atr-burst';
+import { expectPluginContract } from '@keel/testing';
 import { describe, expect, it } from 'vitest';
 import { createSessionStats, type SessionSummary } from './session-stats.js';
 
@@ -21,6 +22,10 @@ function sessionBars(dates: string[]): Bar[] {
 }
 
 describe('session-stats', () => {
+  it('honours the plugin contract, as a factory', async () => {
+    await expectPluginContract(createSessionStats);
+  });
+
   it('reports each session at the close over the bus, RPC, cache and panel', async () => {
     const host = createHost({
       cache: { memory: true },
