@@ -1,4 +1,11 @@
-import { readEnvBooleanInto, readEnvList, readEnvNumberInto, readEnvText } from '@keel/notify';
+import {
+  readEnvBooleanInto,
+  readEnvList,
+  readEnvNumberInto,
+  readEnvText,
+  retryOptionsSchema,
+  timeoutOptionSchema,
+} from '@keel/notify';
 import { z } from 'zod';
 
 // Deliberately loose: `"Keel Alerts" <alerts@example.com>` and bare addresses both pass; the SMTP
@@ -38,14 +45,8 @@ export const EmailOptionsSchema = z.object({
   /** Also send an HTML part (escaped body, line breaks as `<br>`). */
   html: z.boolean().default(true),
   /** Connection, greeting and socket timeout. */
-  timeoutMs: z.number().int().positive().max(300_000).default(15_000),
-  retry: z
-    .object({
-      attempts: z.number().int().min(1).max(10).default(3),
-      baseDelayMs: z.number().int().min(0).max(60_000).default(1_000),
-      maxDelayMs: z.number().int().min(0).max(600_000).default(30_000),
-    })
-    .prefault({}),
+  timeoutMs: timeoutOptionSchema(15_000),
+  retry: retryOptionsSchema({ attempts: 3, baseDelayMs: 1_000, maxDelayMs: 30_000 }),
 });
 
 export type EmailOptions = z.input<typeof EmailOptionsSchema>;

@@ -1,4 +1,11 @@
-import { readEnvList, readEnvNumberInto, readEnvText } from '@keel/notify';
+import {
+  rateLimitOptionsSchema,
+  readEnvList,
+  readEnvNumberInto,
+  readEnvText,
+  retryOptionsSchema,
+  timeoutOptionSchema,
+} from '@keel/notify';
 import { z } from 'zod';
 
 const PRIORITY_NAMES = { min: 1, low: 2, default: 3, high: 4, max: 5, urgent: 5 } as const;
@@ -30,20 +37,9 @@ export const PushOptionsSchema = z.object({
   /** Longest text in code points before truncation (§19.7): effective `max(80, n)`. */
   maxLength: z.number().int().positive().default(1800),
   /** Pacing for the topic. */
-  rateLimit: z
-    .object({
-      perSecond: z.number().positive().max(1000).default(1),
-      burst: z.number().int().min(1).max(1000).default(10),
-    })
-    .prefault({}),
-  retry: z
-    .object({
-      attempts: z.number().int().min(1).max(10).default(4),
-      baseDelayMs: z.number().int().min(0).max(60_000).default(500),
-      maxDelayMs: z.number().int().min(0).max(600_000).default(30_000),
-    })
-    .prefault({}),
-  timeoutMs: z.number().int().positive().max(300_000).default(10_000),
+  rateLimit: rateLimitOptionsSchema({ perSecond: 1, burst: 10 }),
+  retry: retryOptionsSchema({ attempts: 4, baseDelayMs: 500, maxDelayMs: 30_000 }),
+  timeoutMs: timeoutOptionSchema(10_000),
 });
 
 export type PushOptions = z.input<typeof PushOptionsSchema>;

@@ -1,4 +1,11 @@
-import { readEnvList, readEnvNumberInto, readEnvText } from '@keel/notify';
+import {
+  rateLimitOptionsSchema,
+  readEnvList,
+  readEnvNumberInto,
+  readEnvText,
+  retryOptionsSchema,
+  timeoutOptionSchema,
+} from '@keel/notify';
 import { z } from 'zod';
 import { normalizeE164 } from './e164.js';
 
@@ -37,20 +44,9 @@ export const SmsOptionsSchema = z.object({
   /** Split size per message at the provider's body limit (≤ 1600). */
   segmentLength: z.number().int().min(70).max(PROVIDER_BODY_LIMIT).default(PROVIDER_BODY_LIMIT),
   /** Pacing per recipient number. */
-  rateLimit: z
-    .object({
-      perSecond: z.number().positive().max(1000).default(1),
-      burst: z.number().int().min(1).max(1000).default(3),
-    })
-    .prefault({}),
-  retry: z
-    .object({
-      attempts: z.number().int().min(1).max(10).default(4),
-      baseDelayMs: z.number().int().min(0).max(60_000).default(500),
-      maxDelayMs: z.number().int().min(0).max(600_000).default(30_000),
-    })
-    .prefault({}),
-  timeoutMs: z.number().int().positive().max(300_000).default(10_000),
+  rateLimit: rateLimitOptionsSchema({ perSecond: 1, burst: 3 }),
+  retry: retryOptionsSchema({ attempts: 4, baseDelayMs: 500, maxDelayMs: 30_000 }),
+  timeoutMs: timeoutOptionSchema(10_000),
 });
 
 export type SmsOptions = z.input<typeof SmsOptionsSchema>;

@@ -1,23 +1,15 @@
-import { readEnvList, readEnvNumber, readEnvNumberInto, readEnvText } from '@keel/notify';
+import {
+  rateLimitOptionsSchema,
+  readEnvList,
+  readEnvNumber,
+  readEnvNumberInto,
+  readEnvText,
+  retryOptionsSchema,
+  timeoutOptionSchema,
+} from '@keel/notify';
 import { z } from 'zod';
 
-/** Per-chat pacing: Telegram allows about one message per second in one chat. */
-const RateSchema = z.object({
-  /** Sustained messages per second to one chat. */
-  perSecond: z.number().positive().max(1000).default(1),
-  /** Messages that may go out back to back before pacing starts. */
-  burst: z.number().int().min(1).max(1000).default(1),
-});
-
-const RetrySchema = z.object({
-  /** Total tries per message part, including the first. */
-  attempts: z.number().int().min(1).max(10).default(4),
-  /** First back-off delay; doubles per retry, with jitter. */
-  baseDelayMs: z.number().int().min(0).max(60_000).default(500),
-  /** Ceiling for one back-off or `retry_after` wait; a longer wait fails the send as retryable. */
-  maxDelayMs: z.number().int().min(0).max(600_000).default(30_000),
-});
-
+// Per-chat pacing: Telegram allows about one message per second in one chat.
 export const TelegramOptionsSchema = z.object({
   /** Bot token from @BotFather. Secret. */
   botToken: z.string().trim().min(1).optional(),
@@ -31,10 +23,9 @@ export const TelegramOptionsSchema = z.object({
   compactCard: z.boolean().default(true),
   disableLinkPreview: z.boolean().default(true),
   disableNotification: z.boolean().default(false),
-  rateLimit: RateSchema.prefault({}),
-  retry: RetrySchema.prefault({}),
-  /** Per-request timeout, combined with the dispatcher's abort signal. */
-  timeoutMs: z.number().int().positive().max(300_000).default(10_000),
+  rateLimit: rateLimitOptionsSchema({ perSecond: 1, burst: 1 }),
+  retry: retryOptionsSchema({ attempts: 4, baseDelayMs: 500, maxDelayMs: 30_000 }),
+  timeoutMs: timeoutOptionSchema(10_000),
 });
 
 export type TelegramOptions = z.input<typeof TelegramOptionsSchema>;

@@ -1,4 +1,10 @@
-import { readEnvNumberInto, readEnvText } from '@keel/notify';
+import {
+  rateLimitOptionsSchema,
+  readEnvNumberInto,
+  readEnvText,
+  retryOptionsSchema,
+  timeoutOptionSchema,
+} from '@keel/notify';
 import { z } from 'zod';
 
 export const WEBHOOK_PRESETS = ['generic', 'slack', 'discord'] as const;
@@ -28,20 +34,9 @@ export const WebhookOptionsSchema = z.object({
   /** Longest text in code points (§19.7): effective `max(80, min(n, 4096))`; Discord also ≤ 2000. */
   maxLength: z.number().int().positive().default(4000),
   /** Pacing per endpoint. */
-  rateLimit: z
-    .object({
-      perSecond: z.number().positive().max(1000).default(5),
-      burst: z.number().int().min(1).max(1000).default(5),
-    })
-    .prefault({}),
-  retry: z
-    .object({
-      attempts: z.number().int().min(1).max(10).default(4),
-      baseDelayMs: z.number().int().min(0).max(60_000).default(500),
-      maxDelayMs: z.number().int().min(0).max(600_000).default(30_000),
-    })
-    .prefault({}),
-  timeoutMs: z.number().int().positive().max(300_000).default(10_000),
+  rateLimit: rateLimitOptionsSchema({ perSecond: 5, burst: 5 }),
+  retry: retryOptionsSchema({ attempts: 4, baseDelayMs: 500, maxDelayMs: 30_000 }),
+  timeoutMs: timeoutOptionSchema(10_000),
 });
 
 export type WebhookEndpoint = z.input<typeof WebhookEndpointSchema>;

@@ -112,3 +112,4 @@ export { createSqliteMarkerStore, SqliteMarkerStoreOptionsSchema } from './sqlit
 export type { TokenBucket, TokenBucketOptions, TokenBucketPool } from './token-bucket.js';
 export { createTokenBucket, createTokenBucketPool, TokenBucketOptionsSchema } from './token-bucket.js';
 export { effectiveLimit, truncateText } from './truncate-text.js';
+export { rateLimitOptionsSchema, retryOptionsSchema, timeoutOptionSchema } from './delivery-options.js';
