@@ -1,6 +1,6 @@
 export type { AlwaysOpenCalendarOptions } from './always-open-calendar.js';
 export { createAlwaysOpenCalendar } from './always-open-calendar.js';
-export type { CalendarErrorCode, CalendarErrorOptions } from './errors.js';
+export type { CalendarErrorCode } from './errors.js';
 export { CalendarError } from './errors.js';
 export type {
   EarlyClose,
