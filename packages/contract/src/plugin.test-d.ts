@@ -15,8 +15,9 @@ describe('definePlugin types', () => {
       setup(ctx) {
         expectTypeOf(ctx.config).toEqualTypeOf<{ period: number; symbol?: string | undefined }>();
       },
-      onBar({ config, ctx, window }) {
+      onBar({ config, ctx, window, signal }) {
         expectTypeOf(config.period).toBeNumber();
+        expectTypeOf(signal).toEqualTypeOf<AbortSignal>();
         expectTypeOf(ctx).toEqualTypeOf<HostContext<{ period: number; symbol?: string | undefined }>>();
         expectTypeOf(window.close.at(-1)).toEqualTypeOf<number | undefined>();
         return { active: false, score: 0, status: 'ok' };
@@ -48,5 +49,22 @@ describe('definePlugin types', () => {
     // @ts-expect-error a reading needs status
     const bad: SensorReading = { active: true, score: 1 };
     void bad;
+  });
+
+  it('gives onBar the signal of the current call, read-only', () => {
+    definePlugin({
+      id: 'signalled',
+      name: 'Signalled',
+      version: '1.0.0',
+      category: 'diag',
+      async onBar(args) {
+        expectTypeOf(args.signal).toEqualTypeOf<AbortSignal>();
+        expectTypeOf(args.ctx.signal).toEqualTypeOf<AbortSignal>();
+        // @ts-expect-error the call's signal is read-only
+        args.signal = new AbortController().signal;
+        await new Promise((resolve) => setTimeout(resolve, 1));
+        return { active: !args.signal.aborted, score: 0, status: 'ok' };
+      },
+    });
   });
 });

@@ -26,6 +26,12 @@ export interface OnBarArgs<Config = unknown> {
   readonly step: PartialStep;
   readonly config: Config;
   readonly ctx: HostContext<Config>;
+  /**
+   * Aborted when this call is cancelled: it exceeded `budget.timeoutMs`, or the plugin is being
+   * unloaded. Unlike `ctx.signal` (which is this same signal only while the call runs), it belongs
+   * to this call, so it can be handed to `fetch` or an RPC and kept across `await`s.
+   */
+  readonly signal: AbortSignal;
 }
 
 /** Why and when a scheduled job runs. */

@@ -47,6 +47,7 @@ async function hostRun(bars: readonly Bar[]): Promise<number> {
 }
 
 let sink = 0;
+const NO_SIGNAL = new AbortController().signal;
 const EMPTY_STEP = Object.freeze({
   bar: undefined,
   index: 0,
@@ -74,6 +75,7 @@ function bareRun(bars: readonly Bar[]): number {
         step: EMPTY_STEP,
         config: {},
         ctx: undefined as never,
+        signal: NO_SIGNAL,
       });
       if (k === 0 && r.active) active++;
     }

@@ -16,6 +16,7 @@ import {
   loadError,
   type PluginEntry,
   type PluginFactory,
+  resolveSpecifier,
   toEntry,
 } from './plugin-loader.js';
 import { type PluginInfo, PluginSlot } from './plugin-slot.js';
@@ -28,6 +29,7 @@ import {
   type StepOutcome,
 } from './pipeline.js';
 import { DEFAULT_QUARANTINE, type QuarantinePolicy } from './quarantine.js';
+import { WorkerPlugin } from './worker-plugin.js';
 
 export interface HostOptions extends HostRuntimeOptions {
   /**
@@ -260,12 +262,27 @@ class PluginHost implements Host {
       }
       taken.add(checked.candidate.manifest.id);
       const slot = this.createSlot(checked.candidate);
-      const setupError = await this.setup(slot);
-      if (setupError !== undefined) {
-        this.runtime.forget(slot.id);
-        taken.delete(slot.id);
-        errors.push(loadError(slot.id, 'setup', 'HOST_SETUP_FAILED', setupError, i));
-        continue;
+      if (checked.candidate.manifest.isolation === 'worker') {
+        // The thread imports the module again, parses the config with the plugin's own schema
+        // and runs `setup` there: each of those can still fail, and is a load error like here.
+        const worker = this.createWorker(slot, checked.candidate, (entries[i] as PluginEntry).config);
+        const started = await worker.start();
+        if (!started.ok) {
+          await worker.dispose();
+          this.runtime.forget(slot.id);
+          taken.delete(slot.id);
+          errors.push(loadError(slot.id, started.phase, started.code, started.message, i));
+          continue;
+        }
+        slot.worker = worker;
+      } else {
+        const setupError = await this.setup(slot);
+        if (setupError !== undefined) {
+          this.runtime.forget(slot.id);
+          taken.delete(slot.id);
+          errors.push(loadError(slot.id, 'setup', 'HOST_SETUP_FAILED', setupError, i));
+          continue;
+        }
       }
       this.slots.set(slot.id, slot);
       if (slot.onBar !== undefined) this.pipeline.add(slot);
@@ -305,6 +322,34 @@ class PluginHost implements Host {
       signal: () => slot.signal(),
     });
     return slot;
+  }
+
+  private createWorker(slot: PluginSlot, candidate: LoadCandidate, rawConfig: unknown): WorkerPlugin {
+    const clock = slot.ctx.clock;
+    const now = (): number => {
+      try {
+        return clock.now();
+      } catch {
+        return Date.now();
+      }
+    };
+    return new WorkerPlugin({
+      init: {
+        url: resolveSpecifier(candidate.source, this.resolveFrom),
+        source: candidate.source,
+        pluginId: slot.id,
+        config: rawConfig,
+        lifecycleTimeoutMs: this.lifecycleTimeoutMs,
+      },
+      timeoutMs: slot.manifest.budget.timeoutMs,
+      memMb: slot.manifest.budget.memMb,
+      ctx: slot.ctx,
+      now,
+      ring: this.pipeline.ring,
+      view: slot.view,
+      log: slot.log,
+      onResetFailed: (message) => this.resetFailed(slot, message),
+    });
   }
 
   private addJobs(slot: PluginSlot, candidate: LoadCandidate): void {
@@ -512,16 +557,23 @@ class PluginHost implements Host {
   }
 
   private resetPlugin(slot: PluginSlot): void {
+    if (slot.worker !== null) {
+      slot.worker.reset();
+      return;
+    }
     const reset = slot.plugin.reset;
     if (reset === undefined) return;
     try {
       reset.call(slot.plugin);
     } catch (error) {
-      const message = `reset() threw: ${describeThrown(error)}`;
-      slot.errors++;
-      slot.lastError = Object.freeze({ kind: 'ERROR', message, index: -1 });
-      slot.log.error('plugin reset failed', { error: message });
+      this.resetFailed(slot, `reset() threw: ${describeThrown(error)}`);
     }
+  }
+
+  private resetFailed(slot: PluginSlot, message: string): void {
+    slot.errors++;
+    slot.lastError = Object.freeze({ kind: 'ERROR', message, index: -1 });
+    slot.log.error('plugin reset failed', { error: message });
   }
 
   enable(id: string): void {
@@ -595,6 +647,10 @@ class PluginHost implements Host {
       const reason = new HostError('HOST_DISPOSED', `host disposed; unloading ${slot.id}`);
       slot.callController?.abort(reason);
       slot.lifetime.abort(reason);
+      if (slot.worker !== null) {
+        await slot.worker.dispose();
+        continue;
+      }
       const plugin = slot.plugin;
       if (plugin.dispose === undefined) continue;
       const failure = await withTimeout(

@@ -145,6 +145,38 @@ describe('pipeline isolation', () => {
     await new Promise((r) => setTimeout(r, 5));
     expect(host.plugins()[0]?.stats.timeouts).toBe(1);
   });
+
+  it("passes the call's own signal as args.signal, usable after await", async () => {
+    const host = hostWith();
+    const signals: AbortSignal[] = [];
+    let sameAsCtx = true;
+    await host.load([
+      badPlugin(
+        'waits',
+        async ({ signal, ctx, step }) => {
+          signals.push(signal);
+          sameAsCtx &&= signal === ctx.signal;
+          if (step.index === 1) await new Promise((resolve) => setTimeout(resolve, 50));
+          sameAsCtx &&= signal === ctx.signal;
+          return { active: false, score: 0, status: signal.aborted ? 'aborted' : 'ok' };
+        },
+        { budget: { timeoutMs: 10 } },
+      ),
+      badPlugin('sync-reader', ({ signal }) => ({ active: signal.aborted, score: 0, status: 'ok' })),
+    ]);
+    const data = bars(3);
+    const statuses: Array<string | undefined> = [];
+    for (const bar of data) {
+      const out = await host.step(bar);
+      if (out.kind === 'step') statuses.push(out.plugins.waits?.status);
+    }
+    expect(statuses).toEqual(['ok', 'TIMEOUT', 'ok']);
+    expect(signals).toHaveLength(3);
+    expect(new Set(signals).size).toBe(3);
+    expect(signals.map((x) => x.aborted)).toEqual([false, true, false]);
+    expect(sameAsCtx).toBe(true);
+    expect(host.plugins()[1]?.stats.errors).toBe(0);
+  });
 });
 
 describe('sync and async steps', () => {

@@ -22,6 +22,7 @@ import {
 } from './readings.js';
 import { BarRing } from './ring-window.js';
 import { type BarCursor, createBarCursor, createLiveStep, freezeBar, type LiveStep } from './live-views.js';
+import type { WorkerPlugin } from './worker-plugin.js';
 
 /** Why the host refused a bar: the contract's reasons plus time going backwards or standing still. */
 export type RejectReason = BarRejectReason | 'time_not_increasing';
@@ -184,10 +185,14 @@ export class Pipeline {
       for (let i = group.start; i < group.end; i++) {
         const s = slots[i] as PluginSlot;
         const current = this.current;
+        // `signal` is a getter so that a call which never reads it allocates no controller.
         s.args = Object.freeze(
           Object.defineProperties(
             { window: s.view, step, config: s.config, ctx: s.ctx },
-            { bar: { enumerable: true, get: () => current.bar } },
+            {
+              bar: { enumerable: true, get: () => current.bar },
+              signal: { enumerable: true, get: () => s.signal() },
+            },
           ),
         ) as unknown as OnBarArgs;
       }
@@ -341,6 +346,7 @@ export class Pipeline {
       );
       return undefined;
     }
+    if (slot.worker !== null) return this.runWorker(slot, i, s);
     slot.calls++;
     const timed = slot.untilSample-- <= 0;
     if (timed) slot.untilSample = this.sampleEvery - 1;
@@ -417,6 +423,26 @@ export class Pipeline {
           resolve();
         },
       );
+    });
+  }
+
+  // A worker plugin's call: one round trip to its thread, which enforces the budget itself (by
+  // terminating the thread) and never rejects. The reading goes through the same `accept` as an
+  // in-process one.
+  private runWorker(slot: PluginSlot, i: number, s: StepState): Promise<void> {
+    slot.calls++;
+    const group = s.plan.groups.find((g) => i >= g.start && i < g.end) as LayerGroup;
+    const live = (this.liveSteps[s.plan.groups.indexOf(group)] as LiveStep).step;
+    const call = (slot.worker as WorkerPlugin).call({
+      bar: s.bar,
+      index: s.index,
+      sensors: live.sensors,
+      plugins: live.plugins,
+    });
+    return call.then((outcome) => {
+      slot.histogram.record(outcome.durationMs);
+      if (outcome.kind === 'reading') this.accept(slot, i, s, outcome.value);
+      else this.fail(slot, i, s, outcome.kind, outcome.message);
     });
   }
 

@@ -56,6 +56,8 @@ export interface LoadError {
   readonly code: HostErrorCode;
   /** Position of the entry in the `load()` call. */
   readonly entry: number;
+  /** What to do about it, when the host knows. */
+  readonly hint?: string;
 }
 
 /** A plugin whose manifest and config are valid, ready for `setup`. */
@@ -129,7 +131,8 @@ export async function importPlugin(
   return { ok: true, plugin: picked };
 }
 
-function resolveSpecifier(specifier: string, resolveFrom: string): string {
+/** The URL `importPlugin` imports for `specifier` (a bare name when only `import()` can resolve it). */
+export function resolveSpecifier(specifier: string, resolveFrom: string): string {
   if (specifier.startsWith('file:')) return specifier;
   if (isPathSpecifier(specifier)) return pathToFileURL(path.resolve(resolveFrom, specifier)).href;
   try {
@@ -141,13 +144,18 @@ function resolveSpecifier(specifier: string, resolveFrom: string): string {
   }
 }
 
-/** The manifest and config phases for one imported plugin; `taken` holds ids already in the host. */
+/**
+ * The manifest and config phases for one imported plugin; `taken` holds ids already in the host.
+ * `fromModule` says whether it came from a package name or file path, which a worker plugin needs:
+ * its thread imports the module itself, since functions cannot cross threads.
+ */
 export function checkPlugin(
   raw: unknown,
   entry: PluginEntry,
   index: number,
   source: string,
   taken: ReadonlySet<string>,
+  fromModule = typeof entry.plugin === 'string',
 ): Checked {
   const label = labelOf(raw, source);
   const parsed = parsePluginManifest(raw);
@@ -162,16 +170,19 @@ export function checkPlugin(
       index,
     );
   }
-  if (manifest.isolation === 'worker') {
-    return fail(
-      manifest.id,
-      'manifest',
-      'HOST_UNSUPPORTED_ISOLATION',
-      `isolation "worker" is not supported by this host yet; refusing to run the plugin in-process`,
-      index,
-    );
-  }
   const plugin = raw as KeelPlugin;
+  if (manifest.isolation === 'worker') {
+    const refusal = workerRefusal(plugin, fromModule);
+    if (refusal !== undefined)
+      return fail(
+        manifest.id,
+        'manifest',
+        'HOST_UNSUPPORTED_ISOLATION',
+        refusal.message,
+        index,
+        refusal.hint,
+      );
+  }
   const config = parsePluginConfig(plugin, entry.config);
   if (!config.ok) return fail(manifest.id, 'config', 'HOST_INVALID_CONFIG', config.error.message, index);
   return {
@@ -194,8 +205,13 @@ export function loadError(
   code: HostErrorCode,
   message: string,
   entry: number,
+  hint?: string,
 ): LoadError {
-  return Object.freeze({ plugin, phase, message, code, entry });
+  return Object.freeze(
+    hint === undefined
+      ? { plugin, phase, message, code, entry }
+      : { plugin, phase, message, code, entry, hint },
+  );
 }
 
 function fail(
@@ -204,8 +220,36 @@ function fail(
   code: HostErrorCode,
   message: string,
   entry: number,
+  hint?: string,
 ): Checked {
-  return { ok: false, error: loadError(plugin, phase, code, message, entry) };
+  return { ok: false, error: loadError(plugin, phase, code, message, entry, hint) };
+}
+
+/** Why a plugin asking for `isolation: 'worker'` cannot have it, or undefined when it can. */
+function workerRefusal(
+  plugin: KeelPlugin,
+  fromModule: boolean,
+): { message: string; hint: string } | undefined {
+  if (!fromModule) {
+    return {
+      message:
+        'isolation "worker" needs a plugin loaded from a package name or file path: functions cannot cross threads, so the worker imports the module itself',
+      hint: "load it as { plugin: './my-plugin.js' } or by package name, or drop isolation: 'worker' to run it in-process",
+    };
+  }
+  if (plugin.schedule !== undefined && plugin.schedule.length > 0) {
+    return {
+      message: 'isolation "worker" does not support schedule jobs yet',
+      hint: "run the jobs from an in-process companion plugin (the bus and RPC reach the worker), or drop isolation: 'worker'",
+    };
+  }
+  if (plugin.describe !== undefined) {
+    return {
+      message: 'isolation "worker" does not support describe() panels yet',
+      hint: "publish the figures with ctx.bus or serve them with ctx.rpc.register, or drop isolation: 'worker'",
+    };
+  }
+  return undefined;
 }
 
 function labelOf(raw: unknown, source: string): string {

@@ -1,5 +1,6 @@
 import type {
   HostContext,
+  Isolation,
   KeelPlugin,
   Layer,
   Logger,
@@ -14,6 +15,7 @@ import { FailureTracker, type QuarantinePolicy } from './quarantine.js';
 import { DISABLED_READING, QUARANTINED_READING, TIMEOUT_READING, WARMUP_READING } from './readings.js';
 import type { BarRing } from './ring-window.js';
 import { RingWindow } from './ring-window.js';
+import type { WorkerPlugin } from './worker-plugin.js';
 
 /** Lifecycle state of a loaded plugin as `host.plugins()` reports it. */
 export type PluginState = 'loaded' | 'warming' | 'ready' | 'quarantined' | 'disabled';
@@ -36,6 +38,8 @@ export interface PluginStats {
   readonly consecutiveFailures: number;
   /** Times the plugin entered quarantine. */
   readonly quarantines: number;
+  /** Worker threads started again after a timeout, crash, exit or out-of-memory (0 in-process). */
+  readonly restarts: number;
   readonly lastError: PluginFailure | null;
   readonly durations: DurationSummary;
 }
@@ -46,6 +50,7 @@ export interface PluginInfo {
   readonly version: string;
   readonly layer: Layer;
   readonly sensorId: string;
+  readonly isolation: Isolation;
   readonly state: PluginState;
   /** `state` with the warm-up progress, e.g. `warming 3/20`. */
   readonly label: string;
@@ -74,6 +79,8 @@ export class PluginSlot {
   readonly lifetime = new AbortController();
   readonly log: Logger;
   ctx!: HostContext;
+  /** Set for `isolation: 'worker'`: `onBar` runs in that thread, never on `plugin` in this one. */
+  worker: WorkerPlugin | null = null;
   /**
    * The argument object of every `onBar` call. Everything in it is either constant per plugin or a
    * live view re-pointed per bar, so it is built (and frozen) once when the run order changes.
@@ -166,6 +173,7 @@ export class PluginSlot {
   rewind(): void {
     this.seen = 0;
     this.tracker.reset();
+    this.worker?.rewind();
   }
 
   info(): PluginInfo {
@@ -179,6 +187,7 @@ export class PluginSlot {
       version: m.version,
       layer: m.layer,
       sensorId: m.sensorId,
+      isolation: m.isolation,
       state,
       label: state === 'warming' ? `warming ${seen}/${needed}` : state,
       warmup: { seen, needed },
@@ -188,6 +197,7 @@ export class PluginSlot {
         timeouts: this.timeouts,
         consecutiveFailures: this.tracker.consecutive,
         quarantines: this.quarantines,
+        restarts: this.worker?.restarts ?? 0,
         lastError: this.lastError,
         durations: this.histogram.summary(),
       },
