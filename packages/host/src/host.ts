@@ -489,6 +489,15 @@ class PluginHost implements Host {
       if (processed % progressEvery === 0) progress(false);
     };
     try {
+      // Moves bar time forward; a promise only when scheduled jobs are due, so most bars never await.
+      const moveClock = (bar: Bar): Promise<void> | undefined => {
+        if (!isNewTime(bar, previousTime)) return undefined;
+        if (!Number.isNaN(previousTime)) interval = bar.time - previousTime;
+        previousTime = bar.time;
+        if (jobs && needsAdvance(bar.time)) return advance(bar.time);
+        runtime.virtualClock.set(Math.max(bar.time, runtime.virtualClock.now()));
+        return undefined;
+      };
       const signal = options.signal;
       if (Symbol.asyncIterator in bars) {
         for await (const bar of bars as AsyncIterable<Bar>) {
@@ -496,12 +505,8 @@ class PluginHost implements Host {
             aborted = true;
             break;
           }
-          if (isNewTime(bar, previousTime)) {
-            if (!Number.isNaN(previousTime)) interval = bar.time - previousTime;
-            previousTime = bar.time;
-            if (jobs && needsAdvance(bar.time)) await advance(bar.time);
-            else runtime.virtualClock.set(Math.max(bar.time, runtime.virtualClock.now()));
-          }
+          const moving = moveClock(bar);
+          if (moving !== undefined) await moving;
           const out = this.pipeline.step(bar);
           handle(out instanceof Promise ? await out : out);
         }
@@ -514,12 +519,8 @@ class PluginHost implements Host {
             aborted = true;
             break;
           }
-          if (isNewTime(bar, previousTime)) {
-            if (!Number.isNaN(previousTime)) interval = bar.time - previousTime;
-            previousTime = bar.time;
-            if (jobs && needsAdvance(bar.time)) await advance(bar.time);
-            else runtime.virtualClock.set(Math.max(bar.time, runtime.virtualClock.now()));
-          }
+          const moving = moveClock(bar);
+          if (moving !== undefined) await moving;
           const out = this.pipeline.step(bar);
           handle(out instanceof Promise ? await out : out);
           if (++sinceYield === 4096) {
