@@ -22,7 +22,7 @@ function mutate(doc: Json, route: number[], action: number, replacement: Json): 
       parent = cur as never;
       key = step % cur.length;
     } else if (cur !== null && typeof cur === 'object' && Object.keys(cur).length > 0) {
-      const keys = Object.keys(cur);
+      const keys: string[] = Object.keys(cur);
       parent = cur as never;
       key = keys[step % keys.length]!;
     } else break;
