@@ -1,4 +1,4 @@
-import { formatValue, KeelError } from '@keel/contract';
+import { KeelError } from '@keel/contract';
 
 export type SchedulerErrorCode =
   | 'SCHEDULER_INVALID_ENTRY'
@@ -45,19 +45,4 @@ export type CacheErrorCode =
 /** Errors of the persistent cache: invalid keys, values or options, or use after `close()`. */
 export class CacheError extends KeelError<CacheErrorCode> {}
 
-/**
- * One-line description of anything thrown: hostile throws (a `message` getter that throws, a
- * Proxy, a symbol) must never escape the boundary that caught them.
- */
-export function describeThrown(thrown: unknown): string {
-  try {
-    if (thrown instanceof Error) {
-      const message = thrown.message;
-      const text = typeof message === 'string' && message !== '' ? message : thrown.name;
-      return String(text).replace(/\s+/g, ' ').trim();
-    }
-    return `non-error thrown: ${formatValue(thrown)}`;
-  } catch {
-    return 'non-error thrown: [unprintable]';
-  }
-}
+export { describeThrown } from '../errors.js';
