@@ -2,7 +2,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { createNyseCalendar } from '@keel/calendar';
-import { type Bar, definePlugin, type JsonValue } from '@keel/contract';
+import { type Bar, type Cache, definePlugin, type JsonValue } from '@keel/contract';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { describeWithSharedData, sharedDataPath } from '../../../test-support/shared-data.ts';
 import { readCsvBars } from './csv-bars.js';
@@ -86,56 +86,33 @@ describe('host services wired into createHost', () => {
 
   it('keeps the cache across a host restart on the same SQLite file, with TTL', async () => {
     const file = path.join(dir, 'cache.sqlite');
-    const plugin = () =>
-      definePlugin({
-        id: 'keeper',
-        name: 'k',
-        version: '1.0.0',
-        category: 'infra',
-        setup() {},
-      });
-    const first = createHost({ cache: { path: file }, services: { logger: quiet() } });
-    await first.load([plugin()]);
-    const cacheOf = (host: ReturnType<typeof createHost>) => {
-      let captured: import('@keel/contract').Cache | undefined;
-      return host
-        .load([
-          definePlugin({
-            id: `probe-${Math.random().toString(36).slice(2, 8)}`,
-            name: 'p',
-            version: '1.0.0',
-            category: 'infra',
-            setup(ctx) {
-              captured = ctx.cache;
-            },
-          }),
-        ])
-        .then(() => captured!);
+    // Captures the cache a plugin with this id gets: namespaces are per plugin id.
+    const cacheOf = async (host: ReturnType<typeof createHost>, id: string): Promise<Cache> => {
+      let captured: Cache | undefined;
+      await host.load([
+        definePlugin({
+          id,
+          name: id,
+          version: '1.0.0',
+          category: 'infra',
+          setup: (ctx) => void (captured = ctx.cache),
+        }),
+      ]);
+      return captured!;
     };
-    // Namespaces are per plugin, so use one plugin id across both hosts.
-    let cache1: import('@keel/contract').Cache | undefined;
-    const shared = definePlugin({
-      id: 'persist',
-      name: 'p',
-      version: '1.0.0',
-      category: 'infra',
-      setup(ctx) {
-        cache1 = ctx.cache;
-      },
-    });
-    await first.load([shared]);
-    await cache1!.put('state', 'last', { n: 42 });
-    await cache1!.put('state', 'short', 'gone soon', { ttlMs: 1 });
-    const other = await cacheOf(first);
-    expect(await other.get('state', 'last')).toBeUndefined();
+    const first = createHost({ cache: { path: file }, services: { logger: quiet() } });
+    const before = await cacheOf(first, 'persist');
+    await before.put('state', 'last', { n: 42 });
+    await before.put('state', 'short', 'gone soon', { ttlMs: 1 });
+    // Another plugin in the same host never sees these keys.
+    expect(await (await cacheOf(first, 'neighbour')).get('state', 'last')).toBeUndefined();
     await first.dispose();
 
     await new Promise((r) => setTimeout(r, 5));
     const second = createHost({ cache: { path: file }, services: { logger: quiet() } });
-    cache1 = undefined;
-    await second.load([shared]);
-    expect(await cache1!.get('state', 'last')).toEqual({ n: 42 });
-    expect(await cache1!.get('state', 'short')).toBeUndefined();
+    const after = await cacheOf(second, 'persist');
+    expect(await after.get('state', 'last')).toEqual({ n: 42 });
+    expect(await after.get('state', 'short')).toBeUndefined();
     await second.dispose();
   });
 

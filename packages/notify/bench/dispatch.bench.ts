@@ -75,13 +75,14 @@ const baseline = await timeIt(async (round) => {
 });
 
 const dir = mkdtempSync(path.join(tmpdir(), 'keel-notify-bench-'));
+let storeCount = 0;
 const results: Array<[string, number]> = [['baseline (direct publisher loop)', baseline]];
 try {
   const stores: Array<[string, () => MarkerStore]> = [
     ['dispatchAlerts + memory markers', () => createMemoryMarkerStore()],
     [
       'dispatchAlerts + SQLite markers',
-      () => createSqliteMarkerStore({ path: path.join(dir, `m-${Math.random()}.db`) }),
+      () => createSqliteMarkerStore({ path: path.join(dir, `m-${++storeCount}.db`) }),
     ],
   ];
   for (const [name, make] of stores) {
