@@ -95,7 +95,9 @@ describe('host services wired into createHost', () => {
           name: id,
           version: '1.0.0',
           category: 'infra',
-          setup: (ctx) => void (captured = ctx.cache),
+          setup: (ctx) => {
+            captured = ctx.cache;
+          },
         }),
       ]);
       return captured!;
