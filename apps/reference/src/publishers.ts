@@ -26,6 +26,11 @@ export function publishersFor(
   channels: string,
   env: Env = process.env,
 ): { channels: string[]; publishers: Publisher[] } {
-  const names = parseChannelList(channels, { extraChannels: ['console', 'file'] });
+  const names = channelNames(channels);
   return { channels: names, publishers: names.map((name) => FACTORIES[name]!(env)) };
+}
+
+/** The configured channel list, validated and in dispatch order, without creating any publisher. */
+export function channelNames(channels: string): string[] {
+  return parseChannelList(channels, { extraChannels: ['console', 'file'] });
 }

@@ -1,11 +1,8 @@
-import { mkdir } from 'node:fs/promises';
-import path from 'node:path';
-import { createNyseCalendar } from '@keel/calendar';
-import type { Bar, BusEvent } from '@keel/contract';
-import { createHost, createLogger, readCsvBars } from '@keel/host';
+import type { BusEvent } from '@keel/contract';
+import { createAppHost } from './app-host.js';
+import { barSource } from './bar-source.js';
 import type { LoadedConfig } from './config.js';
 import { createProgressBar } from './progress-bar.js';
-import { sampleBars } from './sample-bars.js';
 
 export interface ReplayOutcome {
   readonly bars: number;
@@ -15,24 +12,9 @@ export interface ReplayOutcome {
 
 /** Bar sensors, scheduled jobs and services: replays the configured data through the configured plugins. */
 export async function runReplay(loaded: LoadedConfig, out: (line: string) => void): Promise<ReplayOutcome> {
-  const { config, baseDir } = loaded;
-  const calendar = createNyseCalendar();
-  const cachePath = path.resolve(baseDir, config.cache.path);
-  await mkdir(path.dirname(cachePath), { recursive: true });
-  const host = createHost({
-    calendar,
-    cache: { path: cachePath },
-    resolveFrom: baseDir,
-    services: { logger: createLogger({ level: 'warn' }) },
-  });
+  const { host, calendar, loadResult } = await createAppHost(loaded);
   try {
-    const { loaded: plugins, errors } = await host.load(
-      config.plugins.map((p) => ({
-        plugin: p.plugin.startsWith('.') ? path.resolve(baseDir, p.plugin) : p.plugin,
-        config: p.config,
-        enabled: p.enabled,
-      })),
-    );
+    const { loaded: plugins, errors } = loadResult;
     out(`Plugins: ${plugins.map((p) => `${p.id}@${p.version} (${p.layer})`).join(', ') || 'none'}`);
     for (const e of errors) out(`  load error [${e.phase}] ${e.plugin}: ${e.message}`);
 
@@ -74,29 +56,6 @@ export async function runReplay(loaded: LoadedConfig, out: (line: string) => voi
   } finally {
     await host.dispose();
   }
-}
-
-function barSource(
-  loaded: LoadedConfig,
-  calendar: ReturnType<typeof createNyseCalendar>,
-): { bars: Iterable<Bar> | AsyncIterable<Bar>; total: number | undefined } {
-  const data = loaded.config.data;
-  if (data.source === 'sample') {
-    const bars = [
-      ...sampleBars({
-        calendar,
-        sessions: data.sessions,
-        end: Date.UTC(2026, 9, 30),
-        symbol: data.symbol,
-        seed: data.seed,
-      }),
-    ];
-    return { bars, total: bars.length };
-  }
-  return {
-    bars: readCsvBars(path.resolve(loaded.baseDir, data.source), { symbol: data.symbol }),
-    total: undefined,
-  };
 }
 
 function fmt(ms: number | undefined): string {

@@ -1,0 +1,204 @@
+import fastifyStatic from '@fastify/static';
+import fastifyWebsocket from '@fastify/websocket';
+import { createNyseCalendar } from '@keel/calendar';
+import type { Host } from '@keel/host';
+import Fastify, { type FastifyInstance } from 'fastify';
+import { z } from 'zod';
+import { createAppHost } from '../app-host.js';
+import { barSource } from '../bar-source.js';
+import type { LoadedConfig } from '../config.js';
+import { dashboardRoot } from './dashboard-root.js';
+import { registerHostRoutes } from './routes-host.js';
+import { registerRpcRoutes } from './routes-rpc.js';
+import { registerSignalsRoutes } from './routes-signals.js';
+import { registerWsRoute } from './routes-ws.js';
+import type { KeelServerContext } from './server-context.js';
+import { ServerError, toErrorResponse } from './server-error.js';
+import { createSignalsState } from './signals-state.js';
+import { createStepFeed } from './step-feed.js';
+import { WsFanout } from './ws-fanout.js';
+
+export const DEFAULT_SPEED = 500;
+
+const OptionsSchema = z.object({
+  speed: z.number().min(0).max(10_000_000).default(DEFAULT_SPEED),
+  replay: z.boolean().default(true),
+  signals: z.boolean().default(true),
+  stepLimit: z.number().int().min(1).max(100_000).default(2000),
+  eventLimit: z.number().int().min(1).max(100_000).default(1000),
+  snapshotSteps: z.number().int().min(1).max(100_000).default(600),
+  ws: z
+    .object({
+      queueLimit: z.number().int().min(1).max(1_000_000).optional(),
+      maxInFlightBytes: z
+        .number()
+        .int()
+        .min(1)
+        .max(1 << 30)
+        .optional(),
+    })
+    .default({}),
+  allowedHosts: z.array(z.string().min(1)).optional(),
+  logger: z.boolean().default(false),
+});
+
+export interface CreateServerOptions {
+  readonly loaded: LoadedConfig;
+  /** A host with plugins already loaded. The caller keeps ownership; without one the server builds it from the config and disposes it on close. */
+  readonly host?: Host;
+  /** Replay pace in bars per second (default 500: fast, yet a person can watch); 0 = as fast as possible. */
+  readonly speed?: number;
+  /** Replay the configured bars once the server is ready (default true). */
+  readonly replay?: boolean;
+  /** Load the artifacts and publish their alerts once the server is ready (default true). */
+  readonly signals?: boolean;
+  readonly stepLimit?: number;
+  readonly eventLimit?: number;
+  /** Steps a new WebSocket client gets in its snapshot. */
+  readonly snapshotSteps?: number;
+  readonly ws?: { queueLimit?: number; maxInFlightBytes?: number };
+  /**
+   * Host names (the `Host` header, without port) the server answers; default the loopback names,
+   * `['*']` for any (a server bound to a LAN address).
+   * Stops a DNS-rebinding page from reaching a loopback server under its own name.
+   */
+  readonly allowedHosts?: readonly string[];
+  /** Fastify's request logger (default off: the CLI prints its own lines). */
+  readonly logger?: boolean;
+  /** Environment for channel credentials and `STRATEGY_PLUGIN_MOUNTS_JSON` (default `process.env`). */
+  readonly env?: Readonly<Record<string, string | undefined>>;
+}
+
+export type KeelServer = FastifyInstance & { readonly keel: KeelServerContext };
+
+const LOOPBACK_NAMES = ['localhost', '127.0.0.1', '[::1]', '::1'];
+
+/**
+ * The reference app's HTTP + WebSocket server: JSON API over the host, `/ws` live stream and the
+ * static dashboard. The replay and the signals flow start when the server becomes ready (`listen`,
+ * `ready` or the first `inject`), so building a server does no work by itself.
+ */
+export async function createServer(options: CreateServerOptions): Promise<KeelServer> {
+  const parsed = OptionsSchema.safeParse({
+    ...options,
+    loaded: undefined,
+    host: undefined,
+    env: undefined,
+  });
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    const field = (issue?.path ?? []).join('.') || '(root)';
+    throw new ServerError(
+      'SERVER_INVALID_OPTION',
+      500,
+      `createServer: ${field}: ${issue?.message ?? 'invalid'}`,
+      {
+        field,
+      },
+    );
+  }
+  const opts = parsed.data;
+  const { loaded } = options;
+  const owned = options.host === undefined ? await createAppHost(loaded) : undefined;
+  const host = options.host ?? owned!.host;
+  try {
+    const fanout = new WsFanout({
+      ...(opts.ws.queueLimit === undefined ? {} : { queueLimit: opts.ws.queueLimit }),
+      ...(opts.ws.maxInFlightBytes === undefined ? {} : { maxInFlightBytes: opts.ws.maxInFlightBytes }),
+    });
+    const feed = createStepFeed({
+      host,
+      source: opts.replay
+        ? barSource(loaded, owned?.calendar ?? createNyseCalendar())
+        : { bars: [], total: 0 },
+      speed: opts.speed,
+      stepLimit: opts.stepLimit,
+      eventLimit: opts.eventLimit,
+      publish: (message) => fanout.broadcast(message),
+    });
+    const signals = createSignalsState(loaded, options.env ?? process.env);
+    const ctx: KeelServerContext = {
+      loaded,
+      host,
+      feed,
+      signals,
+      fanout,
+      limits: { steps: opts.stepLimit, events: opts.eventLimit, snapshotSteps: opts.snapshotSteps },
+    };
+
+    const app = Fastify({ logger: opts.logger, bodyLimit: 256 * 1024 });
+    // JSON only: a `text/plain` POST is a "simple" cross-site request a foreign page may send unprompted.
+    app.removeContentTypeParser('text/plain');
+    const allowed = new Set((opts.allowedHosts ?? LOOPBACK_NAMES).map((h) => h.toLowerCase()));
+    const anyHost = allowed.has('*');
+    app.addHook('onRequest', async (request, reply) => {
+      reply.header('x-content-type-options', 'nosniff');
+      const name = hostName(request.headers.host);
+      if (!anyHost && (name === undefined || !allowed.has(name))) {
+        throw new ServerError(
+          'HOST_NOT_ALLOWED',
+          421,
+          `host ${JSON.stringify(name ?? '')} is not served here`,
+          {
+            field: 'host',
+          },
+        );
+      }
+    });
+    app.setErrorHandler((error, _request, reply) => {
+      const { status, body } = toErrorResponse(error);
+      if (status >= 500 && body.code === 'INTERNAL') app.log.error(error);
+      return reply.status(status).send(body);
+    });
+    app.setNotFoundHandler((request, reply) =>
+      reply.status(404).send({
+        code: 'NOT_FOUND',
+        message: `no route ${request.method} ${request.url.split('?')[0] ?? ''}`,
+      }),
+    );
+
+    await app.register(fastifyWebsocket, { options: { maxPayload: 4096 } });
+    await app.register(fastifyStatic, {
+      root: dashboardRoot(),
+      prefix: '/',
+      index: 'index.html',
+      cacheControl: false,
+      setHeaders: (reply) => {
+        reply.header('cache-control', 'no-cache');
+        reply.header(
+          'content-security-policy',
+          "default-src 'self'; connect-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'",
+        );
+      },
+    });
+    registerHostRoutes(app, ctx);
+    registerSignalsRoutes(app, ctx);
+    registerRpcRoutes(app, ctx);
+    registerWsRoute(app, ctx);
+
+    let signalsRun: Promise<unknown> | undefined;
+    app.addHook('onReady', async () => {
+      if (opts.replay) feed.start();
+      if (opts.signals) signalsRun = signals.run();
+    });
+    app.addHook('onClose', async () => {
+      await feed.stop();
+      // Let a publish in progress finish, so its marker store is not closed under it.
+      await signalsRun;
+      fanout.closeAll();
+      if (owned !== undefined) await owned.host.dispose();
+    });
+    app.decorate('keel', ctx);
+    return app as unknown as KeelServer;
+  } catch (error) {
+    await owned?.host.dispose();
+    throw error;
+  }
+}
+
+function hostName(header: string | undefined): string | undefined {
+  if (header === undefined || header === '') return undefined;
+  // `[::1]:8080` keeps its brackets; `localhost:8080` loses the port.
+  const name = header.startsWith('[') ? header.slice(0, header.indexOf(']') + 1) : header.split(':')[0];
+  return name?.toLowerCase();
+}
