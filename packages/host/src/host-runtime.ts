@@ -21,6 +21,12 @@ export interface HostRuntimeOptions {
   clock?: Clock | undefined;
   /** Bounded bus queue: the oldest event is dropped (and counted) beyond this. */
   busQueue?: number | undefined;
+  /**
+   * A bus built elsewhere (e.g. `createRedisEventBus` to share events between hosts), used by plugins,
+   * `host.bus` and `on:` jobs. A function receives the host's clock, so events are stamped with bar
+   * time in replays. The host disposes it with itself; `busQueue` does not apply to it.
+   */
+  bus?: EventBus | ((clock: Clock) => EventBus) | undefined;
   runLogSize?: number | undefined;
 }
 
@@ -50,10 +56,16 @@ export class HostRuntime {
     this.virtualClock = createManualClock(0);
     const clock: Clock = { now: () => (this.replaying ? this.virtualClock.now() : this.liveClock.now()) };
     this.clock = Object.freeze(clock);
-    this.bus = createEventBus({
-      clock: this.clock,
-      ...(options.busQueue === undefined ? {} : { maxQueue: options.busQueue }),
-    });
+    const bus = options.bus;
+    this.bus =
+      bus === undefined
+        ? createEventBus({
+            clock: this.clock,
+            ...(options.busQueue === undefined ? {} : { maxQueue: options.busQueue }),
+          })
+        : typeof bus === 'function'
+          ? bus(this.clock)
+          : bus;
     this.rpc = createRpcRegistry();
     this.scheduler = createScheduler({
       calendar: this.calendar,

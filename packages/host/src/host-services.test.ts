@@ -2,12 +2,13 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { createNyseCalendar } from '@keel/calendar';
-import { type Bar, type Cache, definePlugin, type JsonValue } from '@keel/contract';
+import { type Bar, type Cache, type Clock, definePlugin, type JsonValue } from '@keel/contract';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { describeWithSharedData, sharedDataPath } from '../../../test-support/shared-data.ts';
 import { readCsvBars } from './csv-bars.js';
 import { createHost } from './host.js';
 import { createLogger } from './logger.js';
+import { createEventBus, type EventBus } from './services/event-bus.js';
 
 const quiet = () => createLogger({ level: 'silent' });
 let dir: string;
@@ -209,6 +210,74 @@ describe('host services wired into createHost', () => {
     await host.idle();
     expect(seen).toHaveLength(3);
     expect(seen[0]?.source).toBe('emitter');
+    await host.dispose();
+  });
+});
+
+describe('an injected bus', () => {
+  it('is used by plugins, host.bus and on: jobs, gets the host clock, and is disposed with the host', async () => {
+    const clocks: Clock[] = [];
+    let built: EventBus | undefined;
+    const seen: Array<{ source: string; time: number }> = [];
+    const host = createHost({
+      cache: { memory: true },
+      services: { logger: quiet() },
+      bus: (clock) => {
+        clocks.push(clock);
+        built = createEventBus({ clock });
+        return built;
+      },
+    });
+    expect(host.bus).toBe(built);
+    const external: string[] = [];
+    built?.on('signal.*', (event) => {
+      external.push(event.source);
+    });
+    await host.load([
+      definePlugin({
+        id: 'emitter',
+        name: 'e',
+        version: '1.0.0',
+        category: 'alpha',
+        warmup: 0,
+        onBar({ ctx }) {
+          ctx.bus.publish('signal.up', { n: 1 });
+          return { active: false, score: 0, status: '' };
+        },
+      }),
+      definePlugin({
+        id: 'listener',
+        name: 'l',
+        version: '1.0.0',
+        category: 'diag',
+        schedule: [
+          {
+            when: 'on:signal.*',
+            run(_ctx, tick) {
+              seen.push({ source: tick.event!.source, time: tick.event!.time });
+              return { success: true };
+            },
+          },
+        ],
+      }),
+    ]);
+    const bars = sessionBars(['2024-11-26']).slice(0, 2);
+    await host.replay(bars);
+    host.bus.publish('signal.host', {});
+    await host.idle();
+    expect(clocks).toHaveLength(1);
+    expect(external).toEqual(['emitter', 'emitter', 'host']);
+    expect(seen.map((s) => s.source)).toEqual(['emitter', 'emitter', 'host']);
+    // Stamped by the host's clock: bar time during the replay.
+    expect(seen[0]?.time).toBe(bars[0]?.time);
+    await host.dispose();
+    expect(built?.stats().subscriptions).toBe(0);
+  });
+
+  it('accepts a ready-made bus instance', async () => {
+    const bus = createEventBus();
+    const host = createHost({ cache: { memory: true }, services: { logger: quiet() }, bus });
+    expect(host.bus).toBe(bus);
     await host.dispose();
   });
 });

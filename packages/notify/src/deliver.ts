@@ -1,7 +1,7 @@
 import type { Logger } from '@keel/contract';
 import type { ChannelNamespaces } from './channels.js';
 import { DeliveryError, describeError, isRetryable, retryAfterOf } from './errors.js';
-import type { MarkerStore } from './marker-store.js';
+import { DEFAULT_MARKER_LEASE_MS, type MarkerLease, type MarkerStore } from './marker-store.js';
 import type { AlertMessage, DeliveryOutcome, Publisher, SendContext } from './publisher.js';
 import type { ChannelRateLimit } from './rate-limit.js';
 import { type Redactor, redactValue } from './redact.js';
@@ -154,6 +154,69 @@ export async function processMessage(
     warnings.push(`marker_check_failed: ${describeError(error, rt.redact)}`);
   }
 
+  let lease: MarkerLease | null | undefined;
+  if (rt.markers.acquireLease !== undefined) {
+    try {
+      lease = await rt.markers.acquireLease(rt.namespaces.markerNamespace, key, {
+        ttlMs: leaseTtlMs(rt, attempts),
+      });
+    } catch (error) {
+      // Like a failing marker check: a broken lease must not silence alerts.
+      warnings.push(`marker_lease_failed: ${describeError(error, rt.redact)}`);
+    }
+    if (lease === null) {
+      return {
+        status: 'skipped',
+        records: [makeRecord(rt, message, 'skipped', { reason: 'in_flight', warnings })],
+        ...none,
+      };
+    }
+  }
+  if (lease === undefined || lease === null) return sendAndRecord(rt, publisher, message, attempts, warnings);
+  const held = lease;
+  try {
+    // Another host may have sent and recorded the key between our check and our lease.
+    try {
+      if (await rt.markers.has(rt.namespaces.markerNamespace, key, { ttlMs: rt.markerTtlMs })) {
+        return {
+          status: 'skipped',
+          records: [makeRecord(rt, message, 'skipped', { reason: 'duplicate_alert' })],
+          ...none,
+        };
+      }
+    } catch (error) {
+      warnings.push(`marker_check_failed: ${describeError(error, rt.redact)}`);
+    }
+    return await sendAndRecord(rt, publisher, message, attempts, warnings);
+  } finally {
+    try {
+      await held.release();
+    } catch (error) {
+      // The lease expires on its own; the delivery result stands.
+      rt.log.warn('alerts.marker_lease.release_failed', {
+        channel: rt.channel,
+        alert_key: key,
+        error: describeError(error, rt.redact),
+      });
+    }
+  }
+}
+
+/** Longest a send with its retries may take, plus slack: the lease must outlive it. */
+function leaseTtlMs(rt: ChannelRuntime, attempts: number): number {
+  if (rt.sendTimeoutMs <= 0) return DEFAULT_MARKER_LEASE_MS;
+  return rt.sendTimeoutMs * attempts + rt.retry.maxMs * Math.max(0, attempts - 1) + 5_000;
+}
+
+/** §19.2 steps 4–5 after the marker check: rate limit, send with retries, marker write after success. */
+async function sendAndRecord(
+  rt: ChannelRuntime,
+  publisher: Publisher,
+  message: AlertMessage,
+  attempts: number,
+  warnings: string[],
+): Promise<MessageResult> {
+  const key = message.alertKey;
   if (rt.rateLimit !== undefined) {
     if (rt.rateLimitMode === 'wait') {
       await rt.rateLimit.acquire(rt.signal);
@@ -252,7 +315,7 @@ export async function processMessage(
       rt.namespaces.markerNamespace,
       key,
       { subject: message.subject, ...message.metadata },
-      { schemaVersion: rt.namespaces.markerSchemaVersion },
+      { schemaVersion: rt.namespaces.markerSchemaVersion, ttlMs: rt.markerTtlMs },
     );
   } catch (error) {
     warnings.push(`marker_record_failed: ${describeError(error, rt.redact)}`);

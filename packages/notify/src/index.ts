@@ -67,11 +67,18 @@ export { parseRetryAfter } from './http.js';
 export { formatRecordedAt, markerDocument, sortedJson } from './marker-json.js';
 export type {
   MarkerCheckOptions,
+  MarkerLease,
+  MarkerLeaseOptions,
   MarkerRecordOptions,
   MarkerStore,
   MemoryMarkerStoreOptions,
 } from './marker-store.js';
-export { createMemoryMarkerStore, markerSchemaVersionFor } from './marker-store.js';
+export {
+  createMemoryMarkerStore,
+  DEFAULT_MARKER_LEASE_MS,
+  isMarkerFresh,
+  markerSchemaVersionFor,
+} from './marker-store.js';
 export type {
   EnqueueInput,
   Outbox,

@@ -1,1 +1,12 @@
-export {};
+export type { CacheStats, CacheStore, EventBus, EventBusStats } from '@keel/host';
+export type { MarkerLease, MarkerStore } from '@keel/notify';
+export type { RedisCacheStore, RedisCacheStoreOptions } from './cache-store.js';
+export { createRedisCacheStore } from './cache-store.js';
+export type { RedisConnectionOptions } from './connection.js';
+export { DEFAULT_PREFIX } from './connection.js';
+export type { RedisAdapterErrorCode } from './errors.js';
+export { RedisAdapterError, redactRedisUrl } from './errors.js';
+export type { RedisEventBus, RedisEventBusOptions, RedisEventBusStats } from './event-bus.js';
+export { createRedisEventBus } from './event-bus.js';
+export type { RedisMarkerStoreOptions } from './marker-store.js';
+export { createRedisMarkerStore } from './marker-store.js';

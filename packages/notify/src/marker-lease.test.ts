@@ -1,0 +1,121 @@
+import { describe, expect, it } from 'vitest';
+import { makeAlerts } from '../test/loopback.js';
+import { dispatchAlerts } from './dispatch.js';
+import { createMemoryMarkerStore, type MarkerStore } from './marker-store.js';
+import type { AlertMessage, DeliveryOutcome, Publisher } from './publisher.js';
+
+const noRetry = { attempts: 1, baseMs: 0, maxMs: 0 };
+
+/** A publisher whose sends wait for `gate` (when given), so two runs overlap deterministically. */
+function slowPublisher(options: { gate?: Promise<void>; fail?: boolean } = {}): Publisher & {
+  sent: string[];
+} {
+  const sent: string[] = [];
+  return {
+    channel: 'console',
+    secrets: [],
+    missingConfig: () => [],
+    sent,
+    async send(message: AlertMessage): Promise<readonly DeliveryOutcome[]> {
+      await options.gate;
+      if (options.fail === true) throw new Error('provider down');
+      sent.push(message.alertKey);
+      return [{ ok: true, provider: 'console' }];
+    },
+  };
+}
+
+describe('marker leases (§19.8)', () => {
+  it('two concurrent runs sharing a store send each alert once; the loser reports in_flight', async () => {
+    const markers = createMemoryMarkerStore();
+    let open!: () => void;
+    const gate = new Promise<void>((resolve) => {
+      open = resolve;
+    });
+    const a = slowPublisher({ gate });
+    const b = slowPublisher({ gate });
+    const alerts = makeAlerts(3);
+    const runA = dispatchAlerts(alerts, { publishers: [a], markers, retry: noRetry });
+    const runB = dispatchAlerts(alerts, { publishers: [b], markers, retry: noRetry });
+    // Let both runs reach their first send (or skip) before any send finishes.
+    await new Promise((resolve) => setTimeout(resolve, 10));
+    open();
+    const [ra, rb] = await Promise.all([runA, runB]);
+    expect([...a.sent, ...b.sent].sort()).toEqual(alerts.map((m) => m.alertKey).sort());
+    const reasons = [...ra.skipped, ...rb.skipped].map((r) => r.reason);
+    expect(reasons.length).toBe(3);
+    for (const reason of reasons) expect(['in_flight', 'duplicate_alert']).toContain(reason);
+    expect(reasons).toContain('in_flight');
+    expect(markers.size).toBe(3);
+  });
+
+  it('releases the lease after success and after failure; a failed send leaves no marker', async () => {
+    const markers = createMemoryMarkerStore();
+    const alerts = makeAlerts(1);
+    const failed = await dispatchAlerts(alerts, {
+      publishers: [slowPublisher({ fail: true })],
+      markers,
+      retry: noRetry,
+    });
+    expect(failed.failed).toHaveLength(1);
+    expect(markers.size).toBe(0);
+    // The lease was released: a second run may send at once.
+    const ok = slowPublisher();
+    const retried = await dispatchAlerts(alerts, { publishers: [ok], markers, retry: noRetry });
+    expect(retried.sent).toHaveLength(1);
+    expect(ok.sent).toHaveLength(1);
+    const key = alerts[0]?.alertKey ?? '';
+    const lease = await markers.acquireLease('strategy_plugin_console_alerts', key);
+    expect(lease).not.toBeNull();
+    await lease?.release();
+  });
+
+  it('a lease expires after its TTL, and a stale holder cannot release its successor', async () => {
+    let now = 1_000;
+    const markers = createMemoryMarkerStore({ now: () => now });
+    const first = await markers.acquireLease('ns', 'k', { ttlMs: 100 });
+    expect(first).not.toBeNull();
+    expect(await markers.acquireLease('ns', 'k', { ttlMs: 100 })).toBeNull();
+    now += 100;
+    const second = await markers.acquireLease('ns', 'k', { ttlMs: 100 });
+    expect(second).not.toBeNull();
+    await first?.release();
+    expect(await markers.acquireLease('ns', 'k')).toBeNull();
+    await second?.release();
+    expect(await markers.acquireLease('ns', 'k')).not.toBeNull();
+  });
+
+  it('a lease that cannot be taken (store error) still sends, with a warning', async () => {
+    const base = createMemoryMarkerStore();
+    const markers: MarkerStore = {
+      has: (ns, key, o) => base.has(ns, key, o),
+      record: (ns, key, m, o) => base.record(ns, key, m, o),
+      acquireLease: async () => {
+        throw new Error('connection refused password=hunter2hunter2');
+      },
+    };
+    const publisher = slowPublisher();
+    const result = await dispatchAlerts(makeAlerts(1), { publishers: [publisher], markers, retry: noRetry });
+    expect(result.sent).toHaveLength(1);
+    const warning = result.sent[0]?.warnings?.[0] ?? '';
+    expect(warning).toMatch(/^marker_lease_failed: /);
+    expect(warning).not.toContain('hunter2');
+  });
+
+  it('a key recorded by another holder between the check and the lease is a duplicate', async () => {
+    const base = createMemoryMarkerStore();
+    const markers: MarkerStore = {
+      has: (ns, key, o) => base.has(ns, key, o),
+      record: (ns, key, m, o) => base.record(ns, key, m, o),
+      async acquireLease(ns, key, o) {
+        // The other host finishes its send while we wait for the lease.
+        await base.record(ns, key, { subject: 'sent elsewhere' });
+        return base.acquireLease(ns, key, o);
+      },
+    };
+    const publisher = slowPublisher();
+    const result = await dispatchAlerts(makeAlerts(1), { publishers: [publisher], markers, retry: noRetry });
+    expect(result.skipped.map((r) => r.reason)).toEqual(['duplicate_alert']);
+    expect(publisher.sent).toEqual([]);
+  });
+});
