@@ -38,7 +38,12 @@ export type { HostCacheOption, HostRuntimeOptions } from './host-runtime.js';
 export { DEFAULT_CACHE_PATH } from './host-runtime.js';
 export { DEFAULT_JOB_BUDGET } from './host.js';
 export type { CacheBackend, CacheStats, CacheStore, CacheStoreOptions } from './services/cache-store.js';
-export { createCacheStore } from './services/cache-store.js';
+export {
+  checkCacheName,
+  checkCachePut,
+  checkPositiveCacheOption,
+  createCacheStore,
+} from './services/cache-store.js';
 export type { BusErrorCode, CacheErrorCode, RpcErrorCode, SchedulerErrorCode } from './services/errors.js';
 export { BusError, CacheError, RpcError, SchedulerError } from './services/errors.js';
 export type { EventBus, EventBusOptions, EventBusStats } from './services/event-bus.js';

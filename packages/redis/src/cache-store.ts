@@ -1,12 +1,13 @@
+import type { Cache, CachePutOptions, Clock, JsonValue } from '@keel/contract';
 import {
-  type Cache,
-  type CachePutOptions,
-  type Clock,
-  checkJsonSafe,
-  formatValue,
-  type JsonValue,
-} from '@keel/contract';
-import { CacheError, type CacheStats, type CacheStore, type CacheStoreOptions } from '@keel/host';
+  CacheError,
+  type CacheStats,
+  type CacheStore,
+  type CacheStoreOptions,
+  checkCacheName,
+  checkCachePut,
+  checkPositiveCacheOption,
+} from '@keel/host';
 import { CLEAR, COUNT, PUT, REMOVE } from './cache-scripts.js';
 import { openConnection, type RedisConnectionOptions } from './connection.js';
 
@@ -27,7 +28,6 @@ export interface RedisCacheStore extends CacheStore {
 
 const DEFAULT_MAX_ENTRIES = 10_000;
 const DEFAULT_MAX_VALUE_LENGTH = 1 << 20;
-const MAX_KEY_LENGTH = 512;
 
 interface Envelope {
   /** Expiry in epoch ms by the store's clock, or null. */
@@ -43,11 +43,14 @@ interface Envelope {
  */
 export function createRedisCacheStore(options: RedisCacheStoreOptions): RedisCacheStore {
   const conn = openConnection(options, 'redisCacheStore');
-  const maxEntries = positiveInt(
+  const maxEntries = checkPositiveCacheOption(
     options.maxEntriesPerNamespace ?? DEFAULT_MAX_ENTRIES,
     'maxEntriesPerNamespace',
   );
-  const maxValueLength = positiveInt(options.maxValueLength ?? DEFAULT_MAX_VALUE_LENGTH, 'maxValueLength');
+  const maxValueLength = checkPositiveCacheOption(
+    options.maxValueLength ?? DEFAULT_MAX_VALUE_LENGTH,
+    'maxValueLength',
+  );
   const clock: Clock = options.clock ?? { now: Date.now };
   const observed = new Map<string, number>();
   let closed = false;
@@ -80,8 +83,8 @@ export function createRedisCacheStore(options: RedisCacheStoreOptions): RedisCac
     return Object.freeze({
       get: <T extends JsonValue = JsonValue>(ns: string, key: string) =>
         run(async (): Promise<T | undefined> => {
-          checkName(ns, 'ns');
-          checkName(key, 'key');
+          checkCacheName(ns, 'ns');
+          checkCacheName(key, 'key');
           reads++;
           const id = entryId(ns, key);
           const text = await conn.run('cache get', (r) => r.get(k.values + id));
@@ -96,34 +99,7 @@ export function createRedisCacheStore(options: RedisCacheStoreOptions): RedisCac
         }),
       put: (ns: string, key: string, value: JsonValue, putOptions: CachePutOptions = {}) =>
         run(async () => {
-          checkName(ns, 'ns');
-          checkName(key, 'key');
-          const check = checkJsonSafe(value, { root: 'value' });
-          if (!check.ok) {
-            throw new CacheError('CACHE_NOT_JSON_SAFE', `cache ${ns}/${key}: ${check.path} ${check.reason}`, {
-              field: check.path,
-              value: key,
-            });
-          }
-          const ttl = putOptions.ttlMs;
-          if (ttl !== undefined && (typeof ttl !== 'number' || !Number.isFinite(ttl) || ttl <= 0)) {
-            throw new CacheError(
-              'CACHE_INVALID_OPTION',
-              `ttlMs must be a positive number of ms, got ${formatValue(ttl)}`,
-              {
-                field: 'ttlMs',
-                value: ttl,
-              },
-            );
-          }
-          const text = JSON.stringify(value);
-          if (text.length > maxValueLength) {
-            throw new CacheError(
-              'CACHE_INVALID_OPTION',
-              `cache ${ns}/${key}: value is ${text.length} characters, over ${maxValueLength}`,
-              { field: 'value', value: text.length },
-            );
-          }
+          const { text, ttlMs: ttl } = checkCachePut(ns, key, value, putOptions, maxValueLength);
           const now = clock.now();
           const expiresAt = ttl === undefined ? null : now + ttl;
           // The value is embedded as already-serialized text: one stringify per put.
@@ -150,13 +126,13 @@ export function createRedisCacheStore(options: RedisCacheStoreOptions): RedisCac
         }),
       delete: (ns: string, key: string) =>
         run(async () => {
-          checkName(ns, 'ns');
-          checkName(key, 'key');
+          checkCacheName(ns, 'ns');
+          checkCacheName(key, 'key');
           return (await remove(entryId(ns, key))) === 1;
         }),
       clear: (ns?: string) =>
         run(async () => {
-          if (ns !== undefined) checkName(ns, 'ns');
+          if (ns !== undefined) checkCacheName(ns, 'ns');
           const prefix = ns === undefined ? '' : `${encodeURIComponent(ns)}:`;
           await conn.run('cache clear', (r) => r.eval(CLEAR, 2, k.order, k.exp, k.values, prefix));
           if (ns === undefined) observed.set(plugin, 0);
@@ -166,7 +142,7 @@ export function createRedisCacheStore(options: RedisCacheStoreOptions): RedisCac
 
   return {
     forPlugin(pluginId: string): Cache {
-      checkName(pluginId, 'pluginId');
+      checkCacheName(pluginId, 'pluginId');
       return forPlugin(pluginId);
     },
     size(pluginId: string): number {
@@ -175,7 +151,7 @@ export function createRedisCacheStore(options: RedisCacheStoreOptions): RedisCac
     },
     async count(pluginId: string): Promise<number> {
       open();
-      checkName(pluginId, 'pluginId');
+      checkCacheName(pluginId, 'pluginId');
       const k = keysOf(pluginId);
       const n = (await conn.run('cache count', (r) =>
         r.eval(COUNT, 2, k.order, k.exp, k.values, clock.now()),
@@ -190,28 +166,4 @@ export function createRedisCacheStore(options: RedisCacheStoreOptions): RedisCac
       await conn.close();
     },
   };
-}
-
-function checkName(value: string, field: string): void {
-  if (typeof value !== 'string' || value.length === 0 || value.length > MAX_KEY_LENGTH) {
-    throw new CacheError(
-      'CACHE_INVALID_KEY',
-      `${field} must be a string of 1-${MAX_KEY_LENGTH} characters, got ${formatValue(value)}`,
-      { field, value },
-    );
-  }
-}
-
-function positiveInt(value: number, field: string): number {
-  if (!Number.isInteger(value) || value < 1) {
-    throw new CacheError(
-      'CACHE_INVALID_OPTION',
-      `${field} must be a positive integer, got ${formatValue(value)}`,
-      {
-        field,
-        value,
-      },
-    );
-  }
-  return value;
 }

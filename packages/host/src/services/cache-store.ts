@@ -65,11 +65,14 @@ const MAX_KEY_LENGTH = 512;
 
 /** The semantics every backend shares: validation, JSON, TTL, the per-plugin cap and eviction. */
 export function createCacheStore(backend: CacheBackend, options: CacheStoreOptions = {}): CacheStore {
-  const maxEntries = positiveInt(
+  const maxEntries = checkPositiveCacheOption(
     options.maxEntriesPerNamespace ?? DEFAULT_MAX_ENTRIES,
     'maxEntriesPerNamespace',
   );
-  const maxValueLength = positiveInt(options.maxValueLength ?? DEFAULT_MAX_VALUE_LENGTH, 'maxValueLength');
+  const maxValueLength = checkPositiveCacheOption(
+    options.maxValueLength ?? DEFAULT_MAX_VALUE_LENGTH,
+    'maxValueLength',
+  );
   const clock = options.clock ?? systemClock;
   let closed = false;
   let reads = 0;
@@ -98,8 +101,8 @@ export function createCacheStore(backend: CacheBackend, options: CacheStoreOptio
     return Object.freeze({
       get: <T extends JsonValue = JsonValue>(ns: string, key: string) =>
         run((): T | undefined => {
-          checkName(ns, 'ns');
-          checkName(key, 'key');
+          checkCacheName(ns, 'ns');
+          checkCacheName(key, 'key');
           reads++;
           const row = backend.read(plugin, ns, key);
           if (row === undefined) return undefined;
@@ -112,37 +115,7 @@ export function createCacheStore(backend: CacheBackend, options: CacheStoreOptio
         }),
       put: (ns: string, key: string, value: JsonValue, putOptions: CachePutOptions = {}) =>
         run(() => {
-          checkName(ns, 'ns');
-          checkName(key, 'key');
-          const check = checkJsonSafe(value, { root: 'value' });
-          if (!check.ok) {
-            throw new CacheError('CACHE_NOT_JSON_SAFE', `cache ${ns}/${key}: ${check.path} ${check.reason}`, {
-              field: check.path,
-              value: key,
-            });
-          }
-          const ttl = putOptions.ttlMs;
-          if (ttl !== undefined && (typeof ttl !== 'number' || !Number.isFinite(ttl) || ttl <= 0)) {
-            throw new CacheError(
-              'CACHE_INVALID_OPTION',
-              `ttlMs must be a positive number of ms, got ${formatValue(ttl)}`,
-              {
-                field: 'ttlMs',
-                value: ttl,
-              },
-            );
-          }
-          const text = JSON.stringify(value);
-          if (text.length > maxValueLength) {
-            throw new CacheError(
-              'CACHE_INVALID_OPTION',
-              `cache ${ns}/${key}: value is ${text.length} characters, over ${maxValueLength}`,
-              {
-                field: 'value',
-                value: text.length,
-              },
-            );
-          }
+          const { text, ttlMs: ttl } = checkCachePut(ns, key, value, putOptions, maxValueLength);
           const now = clock.now();
           backend.atomic(() => {
             backend.write(plugin, ns, key, text, ttl === undefined ? null : now + ttl);
@@ -155,13 +128,13 @@ export function createCacheStore(backend: CacheBackend, options: CacheStoreOptio
         }),
       delete: (ns: string, key: string) =>
         run(() => {
-          checkName(ns, 'ns');
-          checkName(key, 'key');
+          checkCacheName(ns, 'ns');
+          checkCacheName(key, 'key');
           return backend.remove(plugin, ns, key);
         }),
       clear: (ns?: string) =>
         run(() => {
-          if (ns !== undefined) checkName(ns, 'ns');
+          if (ns !== undefined) checkCacheName(ns, 'ns');
           backend.clear(plugin, ns);
         }),
     });
@@ -169,7 +142,7 @@ export function createCacheStore(backend: CacheBackend, options: CacheStoreOptio
 
   return {
     forPlugin(pluginId: string): Cache {
-      checkName(pluginId, 'pluginId');
+      checkCacheName(pluginId, 'pluginId');
       return forPlugin(pluginId);
     },
     size(pluginId: string): number {
@@ -186,7 +159,8 @@ export function createCacheStore(backend: CacheBackend, options: CacheStoreOptio
   };
 }
 
-function checkName(value: string, field: string): void {
+/** Checks a namespace or key: a string of 1-512 characters. Shared by every cache store. */
+export function checkCacheName(value: string, field: string): void {
   if (typeof value !== 'string' || value.length === 0 || value.length > MAX_KEY_LENGTH) {
     throw new CacheError(
       'CACHE_INVALID_KEY',
@@ -199,7 +173,8 @@ function checkName(value: string, field: string): void {
   }
 }
 
-function positiveInt(value: number, field: string): number {
+/** Checks a store option that must be a positive integer. */
+export function checkPositiveCacheOption(value: number, field: string): number {
   if (!Number.isInteger(value) || value < 1) {
     throw new CacheError(
       'CACHE_INVALID_OPTION',
@@ -211,4 +186,49 @@ function positiveInt(value: number, field: string): number {
     );
   }
   return value;
+}
+
+/**
+ * The rules every cache store applies to a `put`, in one place so SQLite, memory and Redis stores
+ * reject exactly the same values with the same errors: names, JSON safety, TTL and size.
+ */
+export function checkCachePut(
+  ns: string,
+  key: string,
+  value: JsonValue,
+  options: CachePutOptions,
+  maxValueLength: number,
+): { text: string; ttlMs: number | undefined } {
+  checkCacheName(ns, 'ns');
+  checkCacheName(key, 'key');
+  const check = checkJsonSafe(value, { root: 'value' });
+  if (!check.ok) {
+    throw new CacheError('CACHE_NOT_JSON_SAFE', `cache ${ns}/${key}: ${check.path} ${check.reason}`, {
+      field: check.path,
+      value: key,
+    });
+  }
+  const ttl = options.ttlMs;
+  if (ttl !== undefined && (typeof ttl !== 'number' || !Number.isFinite(ttl) || ttl <= 0)) {
+    throw new CacheError(
+      'CACHE_INVALID_OPTION',
+      `ttlMs must be a positive number of ms, got ${formatValue(ttl)}`,
+      {
+        field: 'ttlMs',
+        value: ttl,
+      },
+    );
+  }
+  const text = JSON.stringify(value);
+  if (text.length > maxValueLength) {
+    throw new CacheError(
+      'CACHE_INVALID_OPTION',
+      `cache ${ns}/${key}: value is ${text.length} characters, over ${maxValueLength}`,
+      {
+        field: 'value',
+        value: text.length,
+      },
+    );
+  }
+  return { text, ttlMs: ttl };
 }
