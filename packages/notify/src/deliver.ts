@@ -154,6 +154,9 @@ export async function processMessage(
     warnings.push(`marker_check_failed: ${describeError(error, rt.redact)}`);
   }
 
+  // Pace before taking the lease: a long rate-limit wait must not eat the lease's lifetime.
+  if (rt.rateLimit !== undefined && rt.rateLimitMode === 'wait') await rt.rateLimit.acquire(rt.signal);
+
   let lease: MarkerLease | null | undefined;
   if (rt.markers.acquireLease !== undefined) {
     try {
@@ -208,7 +211,7 @@ function leaseTtlMs(rt: ChannelRuntime, attempts: number): number {
   return rt.sendTimeoutMs * attempts + rt.retry.maxMs * Math.max(0, attempts - 1) + 5_000;
 }
 
-/** §19.2 steps 4–5 after the marker check: rate limit, send with retries, marker write after success. */
+/** §19.2 steps 4–5 after the marker check: rate limit (skip mode), send with retries, marker write after success. */
 async function sendAndRecord(
   rt: ChannelRuntime,
   publisher: Publisher,
@@ -217,10 +220,9 @@ async function sendAndRecord(
   warnings: string[],
 ): Promise<MessageResult> {
   const key = message.alertKey;
-  if (rt.rateLimit !== undefined) {
-    if (rt.rateLimitMode === 'wait') {
-      await rt.rateLimit.acquire(rt.signal);
-    } else if (!rt.rateLimit.tryAcquire()) {
+  // In `wait` mode the caller has already paced this message (before taking any lease).
+  if (rt.rateLimit !== undefined && rt.rateLimitMode === 'skip') {
+    if (!rt.rateLimit.tryAcquire()) {
       return {
         status: 'skipped',
         records: [makeRecord(rt, message, 'skipped', { reason: 'rate_limited', warnings })],

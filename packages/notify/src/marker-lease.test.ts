@@ -119,3 +119,40 @@ describe('marker leases (§19.8)', () => {
     expect(publisher.sent).toEqual([]);
   });
 });
+
+describe('marker leases with paced (wait-mode) rate limits', () => {
+  it('takes each lease only after the rate-limit wait, so waiting never eats the lease', async () => {
+    const inner = createMemoryMarkerStore();
+    const leasedAt: number[] = [];
+    const markers: MarkerStore = {
+      has: (ns, key, o) => inner.has(ns, key, o),
+      record: (ns, key, meta, o) => inner.record(ns, key, meta, o),
+      acquireLease: (ns, key, o) => {
+        leasedAt.push(performance.now());
+        return inner.acquireLease!(ns, key, o);
+      },
+    };
+    const sentAt: number[] = [];
+    const publisher: Publisher = {
+      channel: 'console',
+      secrets: [],
+      missingConfig: () => [],
+      async send(): Promise<readonly DeliveryOutcome[]> {
+        sentAt.push(performance.now());
+        return [{ ok: true, provider: 'console' }];
+      },
+    };
+    // 600 a minute with no burst: one send every 100 ms.
+    const result = await dispatchAlerts(makeAlerts(4), {
+      publishers: [publisher],
+      markers,
+      retry: noRetry,
+      rateLimits: { console: { perMinute: 600, burst: 1 } },
+      rateLimitMode: 'wait',
+    });
+    expect(result.sent).toHaveLength(4);
+    expect(sentAt[3]! - sentAt[0]!).toBeGreaterThanOrEqual(250);
+    // Each lease is taken right before its send, not before the ~100 ms wait that precedes it.
+    for (let i = 0; i < 4; i++) expect(sentAt[i]! - leasedAt[i]!).toBeLessThan(50);
+  });
+});
