@@ -2,7 +2,7 @@ import { createNyseCalendar, type ExchangeCalendar } from '@keel/calendar';
 import type { Cache, Clock } from '@keel/contract';
 import type { CacheStore } from './services/cache-store.js';
 import { createEventBus, type EventBus } from './services/event-bus.js';
-import { createManualClock, type ManualClock, systemClock } from './services/manual-clock.js';
+import { systemClock } from './services/manual-clock.js';
 import { createMemoryCacheStore } from './services/memory-cache.js';
 import { createRpcRegistry, type RpcRegistry } from './services/rpc.js';
 import { createScheduler, type Scheduler } from './services/scheduler.js';
@@ -42,7 +42,12 @@ export class HostRuntime {
   readonly bus: EventBus;
   readonly rpc: RpcRegistry;
   readonly scheduler: Scheduler;
-  readonly virtualClock: ManualClock;
+  /**
+   * Replay time (epoch ms): the latest bar's time, or a job's due time while the scheduler steps.
+   * A plain field rather than a clock object because it is written on every bar; it never moves back
+   * within a run (see `advanceReplayTime`).
+   */
+  replayTime = 0;
   /** What plugins see: bar time during a replay, the live clock otherwise. */
   readonly clock: Clock;
   private readonly liveClock: Clock;
@@ -53,8 +58,7 @@ export class HostRuntime {
   constructor(options: HostRuntimeOptions) {
     this.calendar = options.calendar ?? createNyseCalendar();
     this.liveClock = options.clock ?? systemClock;
-    this.virtualClock = createManualClock(0);
-    const clock: Clock = { now: () => (this.replaying ? this.virtualClock.now() : this.liveClock.now()) };
+    const clock: Clock = { now: () => (this.replaying ? this.replayTime : this.liveClock.now()) };
     this.clock = Object.freeze(clock);
     const bus = options.bus;
     this.bus =
@@ -101,6 +105,11 @@ export class HostRuntime {
     else if ('memory' in option) this.store = createMemoryCacheStore({ clock: this.clock, ...cap(option) });
     else this.store = createSqliteCacheStore({ path: option.path, clock: this.clock, ...cap(option) });
     return this.store;
+  }
+
+  /** Moves replay time forward to `time` (never back). */
+  advanceReplayTime(time: number): void {
+    if (time > this.replayTime) this.replayTime = time;
   }
 
   /** Switches plugins and jobs to bar time, starting at `time`. */

@@ -433,14 +433,14 @@ class PluginHost implements Host {
       const current = scheduler.time();
       if (current !== undefined && time <= current) return;
       if (current !== undefined && time < nextDue) {
-        runtime.virtualClock.set(Math.max(time, runtime.virtualClock.now()));
+        runtime.advanceReplayTime(time);
         // Events published by plugins on the previous bar reach `on:` jobs before this bar.
         if (runtime.bus.stats().queued > 0) await this.idle();
         return;
       }
       if (current === undefined) {
         // The first bar starts the schedule: nothing is due before the data begins.
-        runtime.virtualClock.set(Math.max(time, runtime.virtualClock.now()));
+        runtime.advanceReplayTime(time);
         await scheduler.advanceTo(time);
         await this.idle();
         nextDue = soonest();
@@ -451,11 +451,11 @@ class PluginHost implements Host {
         const next = soonest();
         const from = scheduler.time();
         if (!(next < time) || (from !== undefined && next <= from)) break;
-        runtime.virtualClock.set(Math.max(next, runtime.virtualClock.now()));
+        runtime.advanceReplayTime(next);
         await scheduler.advanceTo(next);
         await this.idle();
       }
-      runtime.virtualClock.set(Math.max(time, runtime.virtualClock.now()));
+      runtime.advanceReplayTime(time);
       await scheduler.advanceTo(time);
       await this.idle();
       nextDue = soonest();
@@ -495,7 +495,7 @@ class PluginHost implements Host {
         if (!Number.isNaN(previousTime)) interval = bar.time - previousTime;
         previousTime = bar.time;
         if (jobs && needsAdvance(bar.time)) return advance(bar.time);
-        runtime.virtualClock.set(Math.max(bar.time, runtime.virtualClock.now()));
+        runtime.advanceReplayTime(bar.time);
         return undefined;
       };
       const signal = options.signal;
@@ -550,7 +550,7 @@ class PluginHost implements Host {
     this.assertLive();
     this.pipeline.reset();
     this.runtime.scheduler.reset();
-    this.runtime.virtualClock.reset(0);
+    this.runtime.replayTime = 0;
     for (const slot of this.slots.values()) {
       if (!slot.enabled) continue;
       this.resetPlugin(slot);
