@@ -5,6 +5,7 @@ import { createEventBus, type EventBus } from './services/event-bus.js';
 import { systemClock } from './services/manual-clock.js';
 import { createMemoryCacheStore } from './services/memory-cache.js';
 import { createRpcRegistry, type RpcRegistry } from './services/rpc.js';
+import type { RunRecord } from './services/run-log.js';
 import { createScheduler, type Scheduler } from './services/scheduler.js';
 import { createSqliteCacheStore } from './services/sqlite-cache.js';
 
@@ -48,6 +49,8 @@ export class HostRuntime {
    * within a run (see `advanceReplayTime`).
    */
   replayTime = 0;
+  /** Observers of finished scheduled runs (`host.onRun`). */
+  readonly runListeners = new Set<(record: RunRecord) => void>();
   /** What plugins see: bar time during a replay, the live clock otherwise. */
   readonly clock: Clock;
   private readonly liveClock: Clock;
@@ -75,6 +78,15 @@ export class HostRuntime {
       calendar: this.calendar,
       clock: this.clock,
       bus: this.bus,
+      onRun: (record) => {
+        for (const listener of this.runListeners) {
+          try {
+            listener(record);
+          } catch {
+            // An observer's failure must not disturb the scheduler or the other observers.
+          }
+        }
+      },
       ...(options.runLogSize === undefined ? {} : { runLogSize: options.runLogSize }),
     });
     this.cacheOption = options.cache ?? { path: DEFAULT_CACHE_PATH };

@@ -78,10 +78,29 @@ describe('host services wired into createHost', () => {
     expect(runs[0]?.data).toEqual({ at: Date.parse('2024-11-26T21:00:00.000Z') });
     expect(host.nextRuns()[0]).toMatchObject({ plugin: 'closer', kind: 'close' });
 
+    // onRun streams the same records as they are written; a throwing observer disturbs nothing.
+    const observed: string[] = [];
+    const stopObserving = host.onRun((r) => {
+      observed.push(`${r.job}@${new Date(r.scheduledAt).toISOString()}`);
+    });
+    const stopThrowing = host.onRun(() => {
+      throw new Error('observer bug');
+    });
+
     // A second replay restarts the scheduler: the same runs again, deterministically.
     closes.length = 0;
     await host.replay(bars);
     expect(closes).toHaveLength(3);
+    expect(observed).toEqual(
+      host
+        .runs()
+        .slice(-3)
+        .map((r) => `${r.job}@${new Date(r.scheduledAt).toISOString()}`),
+    );
+    stopObserving();
+    stopThrowing();
+    await host.replay(bars);
+    expect(observed).toHaveLength(3);
     await host.dispose();
   });
 

@@ -145,6 +145,11 @@ export interface Host {
   /** Every scheduled job and when it is next due. */
   nextRuns(): NextRun[];
   /**
+   * Observes every scheduled run as it is recorded (the same record `runs()` returns); returns an
+   * unsubscribe. Listener errors are swallowed so an observer can never disturb the scheduler.
+   */
+  onRun(listener: (record: RunRecord) => void): () => void;
+  /**
    * A plugin's console panel, evaluated now: each stat getter is called lazily and a throwing one
    * yields `{ error }` for that stat only. `undefined` when the plugin has no `describe()`.
    */
@@ -603,6 +608,14 @@ class PluginHost implements Host {
 
   nextRuns(): NextRun[] {
     return this.runtime.scheduler.nextRuns();
+  }
+
+  onRun(listener: (record: RunRecord) => void): () => void {
+    const listeners = this.runtime.runListeners;
+    listeners.add(listener);
+    return () => {
+      listeners.delete(listener);
+    };
   }
 
   describe(id: string): PanelView | undefined {

@@ -11,7 +11,6 @@ import type {
   StepSummary,
 } from './messages.js';
 import { Ring } from './ring.js';
-import { createRunWatcher } from './run-watcher.js';
 
 export interface StepFeedOptions {
   readonly host: Host;
@@ -62,7 +61,7 @@ export function createStepFeed(options: StepFeedOptions): StepFeed {
     settle = resolve;
   });
 
-  const runs = createRunWatcher(host, (run) => publish({ type: 'run', run }));
+  const stopRuns = host.onRun((run) => publish({ type: 'run', run }));
   const unsubscribe = host.bus.on('*', (event) => {
     const summary: EventSummary = {
       seq: ++seq,
@@ -96,7 +95,6 @@ export function createStepFeed(options: StepFeedOptions): StepFeed {
   const run = async (): Promise<ReplaySummary | null> => {
     state = 'replaying';
     publish({ type: 'progress', progress: progress() });
-    runs.start(200);
     try {
       const summary = await host.replay(paced(source.bars, speed, controller.signal), {
         signal: controller.signal,
@@ -116,8 +114,6 @@ export function createStepFeed(options: StepFeedOptions): StepFeed {
       state = controller.signal.aborted ? 'stopped' : 'failed';
       return null;
     } finally {
-      runs.stop();
-      runs.poll();
       publish({ type: 'progress', progress: progress() });
     }
   };
@@ -131,7 +127,7 @@ export function createStepFeed(options: StepFeedOptions): StepFeed {
     async stop() {
       controller.abort();
       unsubscribe();
-      runs.stop();
+      stopRuns();
       if (!started) {
         state = 'stopped';
         settle(null);
