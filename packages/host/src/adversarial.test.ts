@@ -299,3 +299,47 @@ describe('hostile writes', () => {
     expect(r.kind === 'step' && r.plugins['ctx-check']?.status).toBe('ctx-check');
   });
 });
+
+describe('hostile promises and async window writes (review findings)', () => {
+  const quiet = { services: { logger: createLogger({ level: 'silent' }) } };
+  const barsHere = [...generateBars({ count: 4, seed: 3 })];
+
+  it('a promise whose constructor getter throws is an ERROR for that plugin only; the step resolves', async () => {
+    const host = createHost({ cache: { memory: true }, ...quiet });
+    await host.load([
+      rogue('evil', () => {
+        const p = Promise.resolve({ active: true, score: 1, status: 'x' });
+        Object.defineProperty(p, 'constructor', {
+          get() {
+            throw new Error('constructor trap');
+          },
+        });
+        return p as unknown as SensorReading;
+      }),
+      rogue('good', () => ({ active: true, score: 0.5, status: 'ok' })),
+    ]);
+    const out = (await host.step(barsHere[0]!)) as HostStepResult;
+    expect(out.kind).toBe('step');
+    expect(out.plugins.good).toEqual({ active: true, score: 0.5, status: 'ok' });
+    expect(out.plugins.evil?.status).toBe('ERROR: constructor trap');
+    await host.dispose();
+  });
+
+  it('with guardWindows, an async plugin that writes into the window is blamed, not its neighbour', async () => {
+    const host = createHost({ cache: { memory: true }, guardWindows: true, ...quiet });
+    await host.load([
+      rogue('scribbler', async ({ window }) => {
+        window.close.values()[0] = 1e9;
+        await null;
+        return { active: false, score: 0, status: 'a' };
+      }),
+      rogue('innocent', ({ window }) => ({ active: true, score: 0, status: String(window.close.at(0)) })),
+    ]);
+    for (const bar of barsHere) {
+      const out = (await host.step(bar)) as HostStepResult;
+      expect(out.errors.map((e) => e.plugin)).toEqual(['scribbler']);
+      expect(out.plugins.innocent?.status).toBe(String(barsHere[0]!.close));
+    }
+    await host.dispose();
+  });
+});

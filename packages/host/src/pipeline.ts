@@ -356,6 +356,9 @@ export class Pipeline {
     try {
       out = onBar.call(slot.plugin, slot.args);
       if (out !== null && typeof out === 'object' && typeof (out as { then?: unknown }).then === 'function') {
+        // Check the window now, before the next plugin reads it: an async plugin that wrote into it
+        // must be the one blamed, not whoever runs next in the layer.
+        if (this.guardWindows) slot.pendingWindowDamage = this.afterCall(slot);
         return this.settle(slot, i, s, out as PromiseLike<unknown>, timed ? t : clock.now());
       }
     } catch (error) {
@@ -397,6 +400,8 @@ export class Pipeline {
       const timer = setTimeout(() => {
         if (done) return;
         finish();
+        // The call fails as TIMEOUT either way; a window write found earlier must not carry over.
+        slot.pendingWindowDamage = undefined;
         controller.abort(
           new HostError('HOST_TIMEOUT', `onBar of ${slot.id} exceeded budget.timeoutMs ${timeoutMs}`, {
             field: 'budget.timeoutMs',
@@ -406,7 +411,10 @@ export class Pipeline {
         this.fail(slot, i, s, 'TIMEOUT', `onBar exceeded budget.timeoutMs ${timeoutMs}`);
         resolve();
       }, timeoutMs);
-      Promise.resolve(thenable).then(
+      // `new Promise(r => r(x))` adopts the thenable without calling `Promise.resolve`, whose
+      // `constructor` lookup a hostile promise can make throw synchronously; any throw while adopting
+      // it becomes a rejection handled below, so this promise still never rejects.
+      new Promise<unknown>((adopt) => adopt(thenable)).then(
         (value) => {
           if (done) return;
           clearTimeout(timer);
@@ -418,8 +426,16 @@ export class Pipeline {
           if (done) return;
           clearTimeout(timer);
           finish();
-          this.afterCall(slot);
-          this.fail(slot, i, s, 'ERROR', describeThrown(error));
+          const damaged = this.takeWindowDamage(slot);
+          this.fail(
+            slot,
+            i,
+            s,
+            'ERROR',
+            damaged === undefined
+              ? describeThrown(error)
+              : `wrote into window.${damaged}.values(); the window was restored`,
+          );
           resolve();
         },
       );
@@ -447,7 +463,7 @@ export class Pipeline {
   }
 
   private accept(slot: PluginSlot, i: number, s: StepState, out: unknown): void {
-    const damaged = this.afterCall(slot);
+    const damaged = this.takeWindowDamage(slot);
     if (damaged !== undefined) {
       this.fail(slot, i, s, 'ERROR', `wrote into window.${damaged}.values(); the window was restored`);
       return;
@@ -466,6 +482,13 @@ export class Pipeline {
       message = `contract: reading could not be read: ${describeThrown(error)}`;
     }
     this.fail(slot, i, s, 'CONTRACT', message);
+  }
+
+  /** The window damage of this call: found when its async part began, or now. */
+  private takeWindowDamage(slot: PluginSlot): string | undefined {
+    const early = slot.pendingWindowDamage;
+    slot.pendingWindowDamage = undefined;
+    return early ?? this.afterCall(slot);
   }
 
   /** With `guardWindows`, checks that the call left the shared window untouched (and repairs it). */

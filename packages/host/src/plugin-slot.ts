@@ -100,6 +100,11 @@ export class PluginSlot {
 
   /** True while an `onBar` call (sync or async) is in progress: `ctx.signal` is then the call's. */
   inCall = false;
+  /**
+   * With `guardWindows`: a write into the window found right after the synchronous part of this
+   * plugin's async `onBar`, held until the call settles so the plugin that wrote is the one blamed.
+   */
+  pendingWindowDamage: string | undefined = undefined;
   callController: AbortController | null = null;
 
   readonly rowWarmup: SensorRow;
