@@ -158,22 +158,23 @@ export async function processMessage(
   if (rt.rateLimit !== undefined && rt.rateLimitMode === 'wait') await rt.rateLimit.acquire(rt.signal);
 
   let lease: MarkerLease | null | undefined;
-  if (rt.markers.acquireLease !== undefined) {
-    try {
-      lease = await rt.markers.acquireLease(rt.namespaces.markerNamespace, key, {
-        ttlMs: leaseTtlMs(rt, attempts),
-      });
-    } catch (error) {
-      // Like a failing marker check: a broken lease must not silence alerts.
-      warnings.push(`marker_lease_failed: ${describeError(error, rt.redact)}`);
-    }
-    if (lease === null) {
-      return {
-        status: 'skipped',
-        records: [makeRecord(rt, message, 'skipped', { reason: 'in_flight', warnings })],
-        ...none,
-      };
-    }
+  try {
+    lease =
+      rt.markers.acquireLease !== undefined
+        ? await rt.markers.acquireLease(rt.namespaces.markerNamespace, key, {
+            ttlMs: leaseTtlMs(rt, attempts),
+          })
+        : acquireLocalLease(rt.markers, rt.namespaces.markerNamespace, key);
+  } catch (error) {
+    // Like a failing marker check: a broken lease must not silence alerts.
+    warnings.push(`marker_lease_failed: ${describeError(error, rt.redact)}`);
+  }
+  if (lease === null) {
+    return {
+      status: 'skipped',
+      records: [makeRecord(rt, message, 'skipped', { reason: 'in_flight', warnings })],
+      ...none,
+    };
   }
   if (lease === undefined || lease === null) return sendAndRecord(rt, publisher, message, attempts, warnings);
   const held = lease;
@@ -188,7 +189,10 @@ export async function processMessage(
         };
       }
     } catch (error) {
-      warnings.push(`marker_check_failed: ${describeError(error, rt.redact)}`);
+      // The first check already reported a broken store; one warning per message is enough.
+      if (!warnings.some((w) => w.startsWith('marker_check_failed:'))) {
+        warnings.push(`marker_check_failed: ${describeError(error, rt.redact)}`);
+      }
     }
     return await sendAndRecord(rt, publisher, message, attempts, warnings);
   } finally {
@@ -203,6 +207,27 @@ export async function processMessage(
       });
     }
   }
+}
+
+// Stores without leases (SQLite, file) still must not let two runs in this process send the same
+// key at once (an outbox drain beside a dispatch, two dispatches): an in-process lease per store.
+const localLeases = new WeakMap<MarkerStore, Set<string>>();
+
+function acquireLocalLease(store: MarkerStore, namespace: string, key: string): MarkerLease | null {
+  let held = localLeases.get(store);
+  if (held === undefined) {
+    held = new Set();
+    localLeases.set(store, held);
+  }
+  const id = `${namespace}\u0000${key}`;
+  if (held.has(id)) return null;
+  held.add(id);
+  const set = held;
+  return {
+    async release() {
+      set.delete(id);
+    },
+  };
 }
 
 /** Longest a send with its retries may take, plus slack: the lease must outlive it. */

@@ -9,7 +9,7 @@ import {
 } from './channels.js';
 import { type AlertContextParts, buildAlertContextLabel, withContextPrefix } from './context-label.js';
 import { type ChannelRuntime, makeRecord, noopLogger, processMessage } from './deliver.js';
-import { NotifyConfigError } from './errors.js';
+import { describeError, NotifyConfigError } from './errors.js';
 import type { MarkerStore } from './marker-store.js';
 import { parseOptions } from './parse-options.js';
 import type { Outbox } from './outbox.js';
@@ -209,17 +209,25 @@ async function runChannel(
         (result.status === 'failed' || result.records[0]?.reason === 'rate_limited');
       if (queue) {
         const rateLimited = result.status === 'skipped';
-        (run.opts.outbox as Outbox).enqueue({
-          channel,
-          markerNamespace: rt.namespaces.markerNamespace,
-          message,
-          reason: rateLimited ? 'rate_limited' : 'send_failed',
-          error: result.error,
-          retryAfterMs: result.retryAfterMs,
-          attempted: !rateLimited,
-        });
+        let warning: string;
+        try {
+          const item = (run.opts.outbox as Outbox).enqueue({
+            channel,
+            markerNamespace: rt.namespaces.markerNamespace,
+            message,
+            reason: rateLimited ? 'rate_limited' : 'send_failed',
+            error: result.error,
+            retryAfterMs: result.retryAfterMs,
+            attempted: !rateLimited,
+          });
+          // A key already dead-lettered stays dead: say so rather than claim it was queued.
+          warning = item.status === 'dead' ? 'outbox_dead_letter' : 'queued_in_outbox';
+        } catch (error) {
+          // A busy or broken outbox must not abort the run: the other messages still go out.
+          warning = `outbox_enqueue_failed: ${describeError(error, rt.redact)}`;
+        }
         const last = records.pop() as DeliveryRecord;
-        records.push({ ...last, warnings: [...(last.warnings ?? []), 'queued_in_outbox'] });
+        records.push({ ...last, warnings: [...(last.warnings ?? []), warning] });
       }
     }
   }
@@ -305,6 +313,9 @@ export type DrainOutboxOptions = z.input<typeof DrainOutboxOptionsSchema>;
  * `duplicate_alert`. Failures are rescheduled with back-off or, after the last attempt, dead-lettered
  * and listed in `deadLettered`.
  */
+/** How long an outbox item whose key another sender is delivering waits before it is looked at again. */
+const IN_FLIGHT_RECHECK_MS = 30_000;
+
 export async function drainOutbox(outbox: Outbox, options: DrainOutboxOptions): Promise<PublishResult> {
   const opts = parseOptions(DrainOutboxOptionsSchema, options, 'drainOutbox');
   const run = setup({ ...opts, rateLimitMode: opts.rateLimitMode } as ParsedDispatch);
@@ -344,6 +355,9 @@ export async function drainOutbox(outbox: Outbox, options: DrainOutboxOptions): 
       outbox.complete(item.id);
     } else if (result.records[0]?.reason === 'rate_limited') {
       outbox.release(item.id, run.now() + (result.retryAfterMs ?? 0));
+    } else if (result.records[0]?.reason === 'in_flight') {
+      // Another sender holds this key right now: look again after its send has had time to finish.
+      outbox.release(item.id, run.now() + IN_FLIGHT_RECHECK_MS);
     } else if (!result.retryable) {
       // Retrying cannot help (e.g. 401): dead-letter at once rather than burn the remaining attempts.
       outbox.deadLetter(item.id, result.error ?? 'send_failed');

@@ -180,8 +180,17 @@ export function createFileMarkerStore(options: FileMarkerStoreOptions): MarkerSt
     async has(namespace, key, check) {
       const rel = markerObjectPath(namespace, key);
       const ttlMs = check?.ttlMs ?? opts.ttlMs;
-      if (await hasBucket(rel, ttlMs)) return true;
-      return hasLocal(rel, ttlMs);
+      let bucketError: unknown;
+      try {
+        if (await hasBucket(rel, ttlMs)) return true;
+      } catch (error) {
+        // §19.4 checks the bucket, then the local directory: an unreachable bucket must not hide a
+        // local marker. With no local marker the error still surfaces (the caller warns and sends).
+        bucketError = error;
+      }
+      if (await hasLocal(rel, ttlMs)) return true;
+      if (bucketError !== undefined) throw bucketError;
+      return false;
     },
     async record(namespace, key, metadata, recordOptions) {
       const rel = markerObjectPath(namespace, key);

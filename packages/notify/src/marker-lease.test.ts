@@ -1,6 +1,11 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { makeAlerts } from '../test/loopback.js';
-import { dispatchAlerts } from './dispatch.js';
+import { dispatchAlerts, drainOutbox } from './dispatch.js';
+import { createSqliteOutbox, type Outbox } from './outbox.js';
+import { createSqliteMarkerStore } from './sqlite-marker-store.js';
 import { createMemoryMarkerStore, type MarkerStore } from './marker-store.js';
 import type { AlertMessage, DeliveryOutcome, Publisher } from './publisher.js';
 
@@ -154,5 +159,89 @@ describe('marker leases with paced (wait-mode) rate limits', () => {
     expect(sentAt[3]! - sentAt[0]!).toBeGreaterThanOrEqual(250);
     // Each lease is taken right before its send, not before the ~100 ms wait that precedes it.
     for (let i = 0; i < 4; i++) expect(sentAt[i]! - leasedAt[i]!).toBeLessThan(50);
+  });
+});
+
+describe('review findings: leases without a lease-capable store, outbox edge cases', () => {
+  it('two concurrent runs sharing a SQLite store (no store lease) still send each alert once', async () => {
+    const dir = await mkdtemp(path.join(tmpdir(), 'keel-lease-'));
+    const markers = createSqliteMarkerStore({ path: path.join(dir, 'markers.db') });
+    try {
+      let open!: () => void;
+      const gate = new Promise<void>((resolve) => {
+        open = resolve;
+      });
+      const a = slowPublisher({ gate });
+      const b = slowPublisher({ gate });
+      const alerts = makeAlerts(3);
+      const runs = Promise.all([
+        dispatchAlerts(alerts, { publishers: [a], markers, retry: noRetry }),
+        dispatchAlerts(alerts, { publishers: [b], markers, retry: noRetry }),
+      ]);
+      await new Promise((resolve) => setTimeout(resolve, 10));
+      open();
+      const [ra, rb] = await runs;
+      expect([...a.sent, ...b.sent].sort()).toEqual(alerts.map((m) => m.alertKey).sort());
+      expect([...ra.skipped, ...rb.skipped].map((r) => r.reason)).toContain('in_flight');
+    } finally {
+      await markers.close?.();
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('a drain that meets a key in flight elsewhere puts the item back instead of dead-lettering it', async () => {
+    const dir = await mkdtemp(path.join(tmpdir(), 'keel-lease-'));
+    let t = 0;
+    const now = () => t;
+    const outbox = createSqliteOutbox({ path: path.join(dir, 'outbox.db'), now });
+    const markers = createMemoryMarkerStore({ now });
+    try {
+      const alerts = makeAlerts(1);
+      const failing = slowPublisher({ fail: true });
+      await dispatchAlerts(alerts, { publishers: [failing], markers, retry: noRetry, outbox, now });
+      t = 10 * 60_000;
+      // Another sender holds the key while the drain runs.
+      const held = await markers.acquireLease('strategy_plugin_console_alerts', alerts[0]!.alertKey);
+      expect(held).not.toBeNull();
+      const drained = await drainOutbox(outbox, {
+        publishers: [slowPublisher()],
+        markers,
+        retry: noRetry,
+        now,
+      });
+      await held?.release();
+      expect(drained.deadLettered).toHaveLength(0);
+      expect(drained.skipped.map((r) => r.reason)).toEqual(['in_flight']);
+      // Once the other sender is done (here: gave up), a later drain delivers it.
+      t = 60 * 60_000;
+      const later = await drainOutbox(outbox, {
+        publishers: [slowPublisher()],
+        markers,
+        retry: noRetry,
+        now,
+      });
+      expect(later.sent).toHaveLength(1);
+      expect(later.deadLettered).toHaveLength(0);
+    } finally {
+      outbox.close();
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('an outbox that cannot write does not abort the run: the failure is reported with a warning', async () => {
+    const broken = {
+      enqueue() {
+        throw new Error('SQLITE_BUSY: database is locked');
+      },
+    } as unknown as Outbox;
+    const result = await dispatchAlerts(makeAlerts(2), {
+      publishers: [slowPublisher({ fail: true })],
+      markers: createMemoryMarkerStore(),
+      retry: noRetry,
+      outbox: broken,
+    });
+    expect(result.failed).toHaveLength(2);
+    for (const r of result.failed)
+      expect(r.warnings?.[0]).toMatch(/^outbox_enqueue_failed: Error: SQLITE_BUSY/);
   });
 });

@@ -167,6 +167,24 @@ describe('bucket markers', () => {
     expect(await store.has(NS, 'never')).toBe(false);
   });
 
+  it('an unreachable bucket does not hide a local marker; with none the bucket error surfaces', async () => {
+    const local = createFileMarkerStore({ path: path.join(dir, 'local2') });
+    await local.record(NS, 'kept/locally', { subject: 'local' });
+    const down = {
+      ...createBucket(),
+      async exists(): Promise<boolean> {
+        throw new Error('bucket unreachable');
+      },
+    };
+    const store = createFileMarkerStore({
+      bucket: 'gs://alerts-bucket/m/',
+      path: path.join(dir, 'local2'),
+      client: down,
+    });
+    expect(await store.has(NS, 'kept/locally')).toBe(true);
+    await expect(store.has(NS, 'nowhere')).rejects.toThrow('bucket unreachable');
+  });
+
   it('parses bucket URIs and rejects bad ones with BAD_MARKER_URI', () => {
     expect(parseMarkerBucketUri('gs://b/p/q/')).toEqual({ scheme: 'gs', bucket: 'b', prefix: 'p/q' });
     expect(parseMarkerBucketUri('s3://b')).toEqual({ scheme: 's3', bucket: 'b', prefix: '' });
