@@ -12,7 +12,7 @@ import { type ChannelRuntime, makeRecord, noopLogger, processMessage } from './d
 import { describeError, NotifyConfigError } from './errors.js';
 import type { MarkerStore } from './marker-store.js';
 import { parseOptions } from './parse-options.js';
-import type { Outbox } from './outbox.js';
+import type { Outbox, OutboxItem } from './outbox.js';
 import type { AlertMessage, Publisher } from './publisher.js';
 import {
   type ChannelRateLimits,
@@ -323,48 +323,58 @@ export async function drainOutbox(outbox: Outbox, options: DrainOutboxOptions): 
   const dead: DeliveryRecord[] = [];
   const attempted = new Map<string, number>();
   const runtimes = new Map<string, ChannelRuntime>();
-  for (const item of outbox.claimDue(opts.limit)) {
-    let rt = runtimes.get(item.channel);
-    if (rt === undefined) {
-      rt = runtimeFor(run, item.channel);
-      runtimes.set(item.channel, rt);
+  const claimed = outbox.claimDue(opts.limit);
+  // Items claimed but not yet tried are put back if the drain stops early (abort, store error), so
+  // they are not hidden from the next drain for the whole claim lease.
+  let next = 0;
+  try {
+    for (const item of claimed) {
+      next++;
+      let rt = runtimes.get(item.channel);
+      if (rt === undefined) {
+        rt = runtimeFor(run, item.channel);
+        runtimes.set(item.channel, rt);
+      }
+      // The item's own namespace wins: it was queued under it, whatever the channel table says today.
+      rt = { ...rt, namespaces: { ...rt.namespaces, markerNamespace: item.markerNamespace } };
+      attempted.set(item.channel, (attempted.get(item.channel) ?? 0) + 1);
+      const missing = missingConfigOf(rt);
+      if (missing.length > 0) {
+        const record = makeRecord(rt, item.message, 'failed', {
+          reason: `missing_${item.channel}_config`,
+          error: missing.join(','),
+        });
+        records.push(record);
+        if (outbox.fail(item.id, record.error ?? '').state === 'dead')
+          dead.push({ ...record, reason: 'dead_lettered' });
+        continue;
+      }
+      let result: Awaited<ReturnType<typeof processMessage>>;
+      try {
+        result = await processMessage(rt, rt.publisher as Publisher, item.message, 1);
+      } catch (error) {
+        outbox.release(item.id, run.now());
+        throw error;
+      }
+      records.push(...result.records);
+      if (result.status === 'sent' || result.records[0]?.reason === 'duplicate_alert') {
+        outbox.complete(item.id);
+      } else if (result.records[0]?.reason === 'rate_limited') {
+        outbox.release(item.id, run.now() + (result.retryAfterMs ?? 0));
+      } else if (result.records[0]?.reason === 'in_flight') {
+        // Another sender holds this key right now: look again after its send has had time to finish.
+        outbox.release(item.id, run.now() + IN_FLIGHT_RECHECK_MS);
+      } else if (!result.retryable) {
+        // Retrying cannot help (e.g. 401): dead-letter at once rather than burn the remaining attempts.
+        outbox.deadLetter(item.id, result.error ?? 'send_failed');
+        dead.push(...result.records.map((r) => ({ ...r, reason: 'dead_lettered' })));
+      } else if (outbox.fail(item.id, result.error ?? 'send_failed', result.retryAfterMs).state === 'dead') {
+        dead.push(...result.records.map((r) => ({ ...r, reason: 'dead_lettered' })));
+      }
     }
-    // The item's own namespace wins: it was queued under it, whatever the channel table says today.
-    rt = { ...rt, namespaces: { ...rt.namespaces, markerNamespace: item.markerNamespace } };
-    attempted.set(item.channel, (attempted.get(item.channel) ?? 0) + 1);
-    const missing = missingConfigOf(rt);
-    if (missing.length > 0) {
-      const record = makeRecord(rt, item.message, 'failed', {
-        reason: `missing_${item.channel}_config`,
-        error: missing.join(','),
-      });
-      records.push(record);
-      if (outbox.fail(item.id, record.error ?? '').state === 'dead')
-        dead.push({ ...record, reason: 'dead_lettered' });
-      continue;
-    }
-    let result: Awaited<ReturnType<typeof processMessage>>;
-    try {
-      result = await processMessage(rt, rt.publisher as Publisher, item.message, 1);
-    } catch (error) {
-      outbox.release(item.id, run.now());
-      throw error;
-    }
-    records.push(...result.records);
-    if (result.status === 'sent' || result.records[0]?.reason === 'duplicate_alert') {
-      outbox.complete(item.id);
-    } else if (result.records[0]?.reason === 'rate_limited') {
-      outbox.release(item.id, run.now() + (result.retryAfterMs ?? 0));
-    } else if (result.records[0]?.reason === 'in_flight') {
-      // Another sender holds this key right now: look again after its send has had time to finish.
-      outbox.release(item.id, run.now() + IN_FLIGHT_RECHECK_MS);
-    } else if (!result.retryable) {
-      // Retrying cannot help (e.g. 401): dead-letter at once rather than burn the remaining attempts.
-      outbox.deadLetter(item.id, result.error ?? 'send_failed');
-      dead.push(...result.records.map((r) => ({ ...r, reason: 'dead_lettered' })));
-    } else if (outbox.fail(item.id, result.error ?? 'send_failed', result.retryAfterMs).state === 'dead') {
-      dead.push(...result.records.map((r) => ({ ...r, reason: 'dead_lettered' })));
-    }
+  } finally {
+    const now = run.now();
+    for (let i = next; i < claimed.length; i++) outbox.release((claimed[i] as OutboxItem).id, now);
   }
   const order = orderChannels([...attempted.keys()]);
   for (const channel of order) {

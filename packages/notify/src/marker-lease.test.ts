@@ -245,3 +245,45 @@ describe('review findings: leases without a lease-capable store, outbox edge cas
       expect(r.warnings?.[0]).toMatch(/^outbox_enqueue_failed: Error: SQLITE_BUSY/);
   });
 });
+
+describe('outbox drain stopped early', () => {
+  it('puts back the claimed items it did not try, so the next drain sees them at once', async () => {
+    const dir = await mkdtemp(path.join(tmpdir(), 'keel-drain-'));
+    let t = 0;
+    const now = () => t;
+    const outbox = createSqliteOutbox({ path: path.join(dir, 'outbox.db'), now });
+    const markers = createMemoryMarkerStore({ now });
+    try {
+      await dispatchAlerts(makeAlerts(3), {
+        publishers: [slowPublisher({ fail: true })],
+        markers,
+        retry: noRetry,
+        outbox,
+        now,
+      });
+      t = 10 * 60_000;
+      const controller = new AbortController();
+      const aborting: Publisher = {
+        ...slowPublisher(),
+        async send(): Promise<readonly DeliveryOutcome[]> {
+          controller.abort(new Error('shutting down'));
+          throw new Error('aborted mid-send');
+        },
+      };
+      await expect(
+        drainOutbox(outbox, {
+          publishers: [aborting],
+          markers,
+          retry: noRetry,
+          now,
+          signal: controller.signal,
+        }),
+      ).rejects.toThrow();
+      // Same instant: nothing is left hidden behind the drain's claim lease.
+      expect(outbox.claimDue(10)).toHaveLength(3);
+    } finally {
+      outbox.close();
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+});
