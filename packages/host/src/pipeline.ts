@@ -21,6 +21,7 @@ import {
   WARMUP_READING,
 } from './readings.js';
 import { BarRing } from './ring-window.js';
+import { type RecordBuilder, recordBuilder } from './record-builder.js';
 import { type BarCursor, createBarCursor, createLiveStep, freezeBar, type LiveStep } from './live-views.js';
 import type { WorkerPlugin } from './worker-plugin.js';
 
@@ -78,16 +79,15 @@ interface RunPlan {
   readonly groups: readonly LayerGroup[];
   /** One placeholder row per slot: copied per bar so `sensors` is born packed at its final length. */
   readonly rows: readonly SensorRow[];
-  /**
-   * Every slot id in run order (values unset): cloned per bar so the `plugins` record is born with
-   * its final shape and filling it is plain field stores rather than a chain of map transitions.
-   */
-  readonly plugins: Readonly<Record<string, SensorReading>>;
+  /** One placeholder reading per slot: copied per bar, filled by position. */
+  readonly readings: readonly SensorReading[];
+  /** Builds the `plugins` record of the readings before slot `end` (the whole step at `slots.length`). */
+  readonly record: RecordBuilder;
 }
 
 // Per-bar working state. Allocated once per step; the plan is captured so a load finishing
 // mid-step cannot shift indices under an in-flight async layer. A plugin's row and reading are
-// written straight into `sensors[i]` / `plugins[id]`; nobody sees either before its layer commits.
+// written straight into `sensors[i]` / `readings[i]`; nobody sees either before its layer commits.
 interface StepState {
   /** The host's frozen copy of the caller's bar: what plugins and the result see. */
   readonly bar: Bar;
@@ -97,7 +97,8 @@ interface StepState {
   /** Whether the running layer's readings are exposed to a later layer (and therefore frozen). */
   exposed: boolean;
   readonly sensors: SensorRow[];
-  readonly plugins: Record<string, SensorReading>;
+  /** Readings by slot position: an array store per call, the `plugins` record is built once at the end. */
+  readonly readings: SensorReading[];
   errors: StepError[] | null;
   /** Errors by slot position until their layer commits, so the order never depends on which promise settled first. */
   slotErrors: Array<StepError | undefined> | null;
@@ -129,7 +130,7 @@ export class Pipeline {
   private readonly current: BarCursor = createBarCursor();
   /** One live partial step per layer group, re-pointed at each bar. */
   private liveSteps: LiveStep[] = [];
-  private plan: RunPlan = { slots: [], groups: [], rows: [], plugins: {} };
+  private plan: RunPlan = { slots: [], groups: [], rows: [], readings: [], record: recordBuilder([]) };
   private readonly options: PipelineOptions;
   private readonly barTimeListeners: BarTimeListener[] = [];
   private index = 0;
@@ -176,9 +177,13 @@ export class Pipeline {
       groups.push({ start: i, end: j });
       i = j;
     }
-    const plugins: Record<string, SensorReading> = {};
-    for (const s of slots) plugins[s.id] = undefined as unknown as SensorReading;
-    this.plan = { slots, groups, rows: slots.map((s) => s.rowWarmup), plugins };
+    this.plan = {
+      slots,
+      groups,
+      rows: slots.map((s) => s.rowWarmup),
+      readings: slots.map(() => WARMUP_READING),
+      record: recordBuilder(slots.map((s) => s.id)),
+    };
     while (this.liveSteps.length < groups.length) this.liveSteps.push(createLiveStep(this.current));
     groups.forEach((group, g) => {
       const step = (this.liveSteps[g] as LiveStep).step;
@@ -289,7 +294,7 @@ export class Pipeline {
       plan,
       exposed: false,
       sensors: plan.rows.slice(),
-      plugins: { ...plan.plugins },
+      readings: plan.readings.slice(),
       errors: null,
       slotErrors: null,
     };
@@ -326,19 +331,19 @@ export class Pipeline {
   private runSlot(slot: PluginSlot, i: number, s: StepState): Promise<void> | undefined {
     if (!slot.enabled) {
       s.sensors[i] = slot.rowDisabled;
-      s.plugins[slot.id] = DISABLED_READING;
+      s.readings[i] = DISABLED_READING;
       return undefined;
     }
     slot.seen++;
     const onBar = slot.onBar;
     if (slot.seen < slot.warmup || onBar === undefined) {
       s.sensors[i] = slot.rowWarmup;
-      s.plugins[slot.id] = WARMUP_READING;
+      s.readings[i] = WARMUP_READING;
       return undefined;
     }
     if (slot.tracker.quarantined && !slot.tracker.admit()) {
       s.sensors[i] = slot.rowQuarantined;
-      s.plugins[slot.id] = QUARANTINED_READING;
+      s.readings[i] = QUARANTINED_READING;
       addError(
         s,
         i,
@@ -474,7 +479,7 @@ export class Pipeline {
       if (typeof result !== 'string') {
         if (slot.tracker.consecutive !== 0) slot.tracker.succeed();
         s.sensors[i] = slot.row(result, s.exposed);
-        s.plugins[slot.id] = result;
+        s.readings[i] = result;
         return;
       }
       message = `contract: ${result}`;
@@ -502,11 +507,11 @@ export class Pipeline {
     slot.lastError = Object.freeze({ kind, message, index: s.index });
     if (kind === 'TIMEOUT') {
       s.sensors[i] = slot.rowTimeout;
-      s.plugins[slot.id] = TIMEOUT_READING;
+      s.readings[i] = TIMEOUT_READING;
     } else {
       const reading = errorReading(message);
       s.sensors[i] = slot.row(reading, s.exposed);
-      s.plugins[slot.id] = reading;
+      s.readings[i] = reading;
     }
     addError(s, i, Object.freeze({ plugin: slot.id, kind, message }));
     if (slot.tracker.fail()) {
@@ -535,6 +540,7 @@ export class Pipeline {
 
   private finish(s: StepState): HostStepResult {
     const bar = s.bar;
+    const plugins = s.plan.record(s.readings, s.plan.slots.length);
     const timing = { totalMs: clock.now() - s.t0 };
     const errors = s.errors ?? NO_ERRORS;
     const rejectedBars = this.rejectedTotal;
@@ -544,7 +550,7 @@ export class Pipeline {
           bar,
           index: s.index,
           sensors: s.sensors,
-          plugins: s.plugins,
+          plugins,
           errors,
           timing,
           rejectedBars,
@@ -555,7 +561,7 @@ export class Pipeline {
           index: s.index,
           symbol: bar.symbol,
           sensors: s.sensors,
-          plugins: s.plugins,
+          plugins,
           errors,
           timing,
           rejectedBars,
@@ -585,13 +591,7 @@ function addError(s: StepState, i: number, error: StepError): void {
 
 /** The frozen `plugins` record a later layer sees: the readings of the slots before `end`. */
 function earlierReadings(s: StepState, end: number): Readonly<Record<string, SensorReading>> {
-  const out: Record<string, SensorReading> = {};
-  const slots = s.plan.slots;
-  for (let i = 0; i < end; i++) {
-    const id = (slots[i] as PluginSlot).id;
-    out[id] = s.plugins[id] as SensorReading;
-  }
-  return Object.freeze(out);
+  return Object.freeze(s.plan.record(s.readings, end));
 }
 
 /**

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createAtrBurst } from '../bench/atr-burst.js';
+import { createMinimalAtr } from '../bench/minimal-atr.js';
 import { describeWithSharedData, sharedDataPath } from '../../../test-support/shared-data.js';
 import { readCsvBars } from './csv-bars.js';
 import { createHost } from './host.js';
@@ -9,7 +9,7 @@ import type { HostStepResult } from './pipeline.js';
 describeWithSharedData('host on SPY_5m.csv', () => {
   it('replays the shared 5-minute bars deterministically through the ATR-burst plugins', async () => {
     const host = createHost({ services: { logger: createLogger({ level: 'silent' }) } });
-    await host.load([createAtrBurst('atr-14', 14), createAtrBurst('atr-20', 20, 2)]);
+    await host.load([createMinimalAtr('atr-14', 14), createMinimalAtr('atr-20', 20, 2)]);
     const run = async () => {
       let active = 0;
       let last: HostStepResult | undefined;
@@ -34,7 +34,7 @@ describeWithSharedData('host on SPY_5m.csv', () => {
 
 describe('bench plugin', () => {
   it('is a valid plugin and resets its state', () => {
-    const plugin = createAtrBurst('atr-check', 3);
+    const plugin = createMinimalAtr('atr-check', 3);
     expect(plugin.window).toBe(4);
     expect(typeof plugin.reset).toBe('function');
   });

@@ -1,11 +1,12 @@
 import { definePlugin, type KeelPlugin, type OnBarArgs, type SensorReading } from '@keel/contract';
 
 /**
- * The seed example plugin: the body of the current bar against a Wilder ATR, active above
- * `multiple` × ATR. State is a small incremental closure, so a call costs a few reads of the
- * window and a little arithmetic: a "light" plugin, which makes host overhead most visible.
+ * The overhead stress case: the seed example's idea (the body of the bar against the ATR, active
+ * above `multiple` × ATR) cut to the bone. The ATR is an incremental Wilder average kept in the
+ * closure and the reading has three or four keys, so a call costs a few window reads and a little
+ * arithmetic (≈ 50 ns on a fast core): nearly all of a step is then the host's fixed per-call cost.
  */
-export function createAtrBurst(id: string, period = 14, multiple = 1.5): KeelPlugin {
+export function createMinimalAtr(id: string, period = 14, multiple = 1.5): KeelPlugin {
   let atr = Number.NaN;
   let seeded = 0;
   let sum = 0;
