@@ -35,7 +35,7 @@ import { createMinimalAtr } from './minimal-atr.js';
 // (the ratio of the two separate medians is printed too). Then 1M generated bars stream through
 // the host with the seed plugins for the flat-time and flat-heap figures.
 
-const PLUGINS = 8;
+const PLUGINS = Number(process.env.BENCH_PLUGINS ?? 8);
 const RUNS = Number(process.env.BENCH_RUNS ?? 11);
 const LONG_RUN = Number(process.env.BENCH_LONG_BARS ?? 1_000_000);
 

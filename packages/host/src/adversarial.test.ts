@@ -136,10 +136,26 @@ describe('hostile readings', () => {
     const proxy = new Proxy(
       {},
       {
+        get() {
+          throw new Error('trap');
+        },
         getPrototypeOf() {
           throw new Error('trap');
         },
       },
+    );
+    // Only the prototype trap throws: the host may never ask it (plain objects are recognised by
+    // their constructor), and the empty copy of the proxy is then refused by the contract.
+    const sly = new Proxy(
+      {},
+      {
+        getPrototypeOf() {
+          throw new Error('trap');
+        },
+      },
+    );
+    expect(statusOf(await runOne(rogue('sly', () => sly as SensorReading)), 'sly')[0]).toMatch(
+      /^ERROR: contract: /,
     );
     const getter = {
       active: true,
@@ -148,23 +164,25 @@ describe('hostile readings', () => {
         throw new Error('getter');
       },
     };
-    expect(statusOf(await runOne(rogue('proxy', () => proxy as SensorReading)), 'proxy')[0]).toBe(
-      'ERROR: contract: reading could not be read: trap',
+    // Every read throws, starting with the host's look for a `then`: an ERROR naming the trap.
+    expect(statusOf(await runOne(rogue('proxy', () => proxy as SensorReading)), 'proxy')[0]).toMatch(
+      /^ERROR: .*trap$/,
     );
     expect(statusOf(await runOne(rogue('getter', () => getter as SensorReading)), 'getter')[0]).toBe(
       'ERROR: contract: reading could not be read: getter',
     );
   });
 
-  it('reads a reading once: a getter that changes its answer cannot sneak a NaN past validation', async () => {
+  it('never publishes an unchecked value: a getter that changes its answer cannot sneak a NaN past validation', async () => {
+    // Required keys first (the documented order): one pass reads each property once.
     let reads = 0;
     const shifty = {
       active: true,
-      status: 'x',
       get score(): number {
         reads++;
         return reads === 1 ? 0.5 : Number.NaN;
       },
+      status: 'x',
     };
     const results = await runOne(
       rogue('shifty', () => shifty as SensorReading),
@@ -172,7 +190,26 @@ describe('hostile readings', () => {
       1,
     );
     expect(results[0]?.plugins.shifty?.score).toBe(0.5);
+    expect(reads).toBe(1);
     expect(() => JSON.stringify(results)).not.toThrow();
+
+    // Another key order takes the general path, which reads again: whatever it reads is what is checked.
+    let sneakyReads = 0;
+    const sneaky = {
+      active: true,
+      status: 'x',
+      get score(): number {
+        sneakyReads++;
+        return sneakyReads === 1 ? 0.5 : Number.NaN;
+      },
+    };
+    const sneakyResults = await runOne(
+      rogue('sneaky', () => sneaky as SensorReading),
+      {},
+      1,
+    );
+    expect(sneakyResults[0]?.plugins.sneaky?.status).toBe('ERROR: contract: score is NaN');
+    expect(() => JSON.stringify(sneakyResults)).not.toThrow();
   });
 
   it('publishes a copy: a plugin that reuses and mutates its reading object cannot rewrite history', async () => {

@@ -3,6 +3,7 @@ import { createInterface } from 'node:readline';
 import type { Readable } from 'node:stream';
 import type { Bar } from '@keel/contract';
 import { CsvBarError } from './errors.js';
+import { immutableBar } from './immutable-bar.js';
 
 export interface CsvBarsOptions {
   /** Symbol stamped on every bar. */
@@ -129,7 +130,7 @@ function parseRow(cells: string[], layout: Layout, lineNo: number, symbol: strin
   };
   if (symbol !== undefined) bar.symbol = symbol;
   if (aux !== undefined) bar.aux = aux;
-  return bar;
+  return immutableBar(bar);
 }
 
 /** Parses a CSV timestamp to epoch ms (UTC). Exported for property tests and other sources. */

@@ -29,6 +29,7 @@ export { DEFAULT_QUARANTINE } from './quarantine.js';
 export type { DurationSummary } from './duration-histogram.js';
 export { HOST_STATUS } from './readings.js';
 export { BarRing, RingWindow } from './ring-window.js';
+export { immutableBar, isImmutableBar } from './immutable-bar.js';
 export { DEFAULT_WORKER_MEM_MB } from './worker-launch.js';
 export type { CsvBarsOptions } from './csv-bars.js';
 export { parseCsvTime, readCsvBars } from './csv-bars.js';

@@ -11,27 +11,6 @@ export function createBarCursor(): BarCursor {
   return { bar: NO_BAR };
 }
 
-/**
- * The host's own frozen copy of an accepted bar: one plugin cannot edit the bar the next one sees,
- * the caller may reuse its object, and a plugin may keep it (`prev = bar`) across bars.
- */
-export function freezeBar(bar: Bar): Bar {
-  const { time, open, high, low, close, volume, symbol, aux } = bar;
-  if (aux === undefined) {
-    return Object.freeze(
-      symbol === undefined
-        ? { time, open, high, low, close, volume }
-        : { time, open, high, low, close, volume, symbol },
-    );
-  }
-  const frozenAux = Object.freeze({ ...aux });
-  return Object.freeze(
-    symbol === undefined
-      ? { time, open, high, low, close, volume, aux: frozenAux }
-      : { time, open, high, low, close, volume, symbol, aux: frozenAux },
-  );
-}
-
 export interface LiveStep {
   readonly step: PartialStep;
   set(index: number, sensors: readonly SensorRow[], plugins: Readonly<Record<string, SensorReading>>): void;

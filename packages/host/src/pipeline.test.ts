@@ -341,7 +341,8 @@ describe('bar identity', () => {
         return { active: false, score: 0, status: 'ok' };
       }),
     ]);
-    const data = bars(3);
+    // The caller's own (mutable) objects: the host copies each once.
+    const data = bars(3).map((b) => ({ ...b }));
     const results = data.map((b) => step(host.step(b)));
     expect(kept.map((b) => b.close)).toEqual(data.map((b) => b.close));
     expect(kept.every((b) => Object.isFrozen(b))).toBe(true);

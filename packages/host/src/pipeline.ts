@@ -22,7 +22,8 @@ import {
 } from './readings.js';
 import { BarRing } from './ring-window.js';
 import { type RecordBuilder, recordBuilder } from './record-builder.js';
-import { type BarCursor, createBarCursor, createLiveStep, freezeBar, type LiveStep } from './live-views.js';
+import { immutableBar } from './immutable-bar.js';
+import { type BarCursor, createBarCursor, createLiveStep, type LiveStep } from './live-views.js';
 import type { WorkerPlugin } from './worker-plugin.js';
 
 /** Why the host refused a bar: the contract's reasons plus time going backwards or standing still. */
@@ -257,11 +258,12 @@ export class Pipeline {
   }
 
   private run(input: Bar): StepOutcome | Promise<StepOutcome> {
-    // Copy first, then validate the copy: every field is read once, so what was checked is
-    // exactly what plugins see. `validateBar` stays the authority; `isCleanBar` only skips it for
+    // Copy first (a bar that already is the host's immutable copy, e.g. from `readCsvBars`, passes as
+    // it is), then validate the copy: every field is read once, so what was checked is exactly what
+    // plugins see. `validateBar` stays the authority; `isCleanBar` only skips it for
     // bars it would certainly accept.
     const t0 = clock.now();
-    const bar = input !== null && typeof input === 'object' ? freezeBar(input) : input;
+    const bar = input !== null && typeof input === 'object' ? immutableBar(input) : input;
     if (!isCleanBar(bar)) {
       const check = validateBar(bar);
       if (!check.ok) return this.reject(check.reason, check.field, check.value, check.message);
@@ -328,15 +330,28 @@ export class Pipeline {
     return this.finish(s);
   }
 
+  // Kept small so the compiler inlines it into the layer loop: a plugin that is on, warmed up, not
+  // benched and in this thread goes straight to its call; everything else takes `runSpecial`.
   private runSlot(slot: PluginSlot, i: number, s: StepState): Promise<void> | undefined {
+    if (
+      slot.enabled &&
+      ++slot.seen >= slot.warmup &&
+      slot.onBar !== undefined &&
+      !slot.tracker.quarantined &&
+      slot.worker === null
+    )
+      return this.callSlot(slot, i, s);
+    return this.runSpecial(slot, i, s);
+  }
+
+  /** A disabled, warming, quarantined or worker plugin (`seen` already counts this bar when enabled). */
+  private runSpecial(slot: PluginSlot, i: number, s: StepState): Promise<void> | undefined {
     if (!slot.enabled) {
       s.sensors[i] = slot.rowDisabled;
       s.readings[i] = DISABLED_READING;
       return undefined;
     }
-    slot.seen++;
-    const onBar = slot.onBar;
-    if (slot.seen < slot.warmup || onBar === undefined) {
+    if (slot.seen < slot.warmup || slot.onBar === undefined) {
       s.sensors[i] = slot.rowWarmup;
       s.readings[i] = WARMUP_READING;
       return undefined;
@@ -352,6 +367,11 @@ export class Pipeline {
       return undefined;
     }
     if (slot.worker !== null) return this.runWorker(slot, i, s);
+    return this.callSlot(slot, i, s);
+  }
+
+  /** One in-process `onBar` call: synchronous unless the plugin returns a thenable. */
+  private callSlot(slot: PluginSlot, i: number, s: StepState): Promise<void> | undefined {
     slot.calls++;
     const timed = slot.untilSample-- <= 0;
     if (timed) slot.untilSample = this.sampleEvery - 1;
@@ -359,7 +379,7 @@ export class Pipeline {
     let out: unknown;
     slot.inCall = true;
     try {
-      out = onBar.call(slot.plugin, slot.args);
+      out = (slot.onBar as NonNullable<PluginSlot['onBar']>).call(slot.plugin, slot.args);
       if (out !== null && typeof out === 'object' && typeof (out as { then?: unknown }).then === 'function') {
         // Check the window now, before the next plugin reads it: an async plugin that wrote into it
         // must be the one blamed, not whoever runs next in the layer.
@@ -367,10 +387,7 @@ export class Pipeline {
         return this.settle(slot, i, s, out as PromiseLike<unknown>, timed ? t : clock.now());
       }
     } catch (error) {
-      slot.inCall = false;
-      slot.callController = null;
-      this.afterCall(slot);
-      this.fail(slot, i, s, 'ERROR', describeThrown(error));
+      this.thrown(slot, i, s, error);
       return undefined;
     }
     slot.inCall = false;
@@ -378,6 +395,13 @@ export class Pipeline {
     if (timed) slot.histogram.record(clock.now() - t);
     this.accept(slot, i, s, out);
     return undefined;
+  }
+
+  private thrown(slot: PluginSlot, i: number, s: StepState, error: unknown): void {
+    slot.inCall = false;
+    slot.callController = null;
+    this.afterCall(slot);
+    this.fail(slot, i, s, 'ERROR', describeThrown(error));
   }
 
   // The async path: a per-call timer races the plugin's promise; whichever settles first decides

@@ -1,5 +1,6 @@
 import type { Bar } from '@keel/contract';
 import { HostError } from './errors.js';
+import { immutableBar } from './immutable-bar.js';
 
 export interface GenerateBarsOptions {
   count: number;
@@ -48,9 +49,11 @@ export function* generateBars(options: GenerateBarsOptions): Generator<Bar> {
     const volume = Math.floor(1000 + random() * 99_000);
     price = close;
     const time = start + i * interval;
-    yield symbol === undefined
-      ? { time, open, high, low, close, volume }
-      : { time, open, high, low, close, volume, symbol };
+    yield immutableBar(
+      symbol === undefined
+        ? { time, open, high, low, close, volume }
+        : { time, open, high, low, close, volume, symbol },
+    );
   }
 }
 

@@ -13,7 +13,7 @@ import {
   parsePluginManifest,
 } from '@keel/contract';
 import { describeThrown, type HostErrorCode } from './errors.js';
-import { freezeBar } from './live-views.js';
+import { immutableBar } from './immutable-bar.js';
 import { importPlugin, instantiatePlugin, type LoadPhase } from './plugin-loader.js';
 import { sanitizeReading } from './readings.js';
 import { BarRing, RingWindow } from './ring-window.js';
@@ -126,7 +126,7 @@ async function serve(plugin: KeelPlugin, config: unknown, windowSize: number): P
     if (message.reset) ring.clear();
     const bars = message.bars;
     for (let i = 0; i < bars.length; i++) ring.push(bars[i] as Bar);
-    const bar = freezeBar(bars[bars.length - 1] as Bar);
+    const bar = immutableBar(bars[bars.length - 1] as Bar);
     const step: PartialStep = Object.freeze({
       bar,
       index: message.index,
