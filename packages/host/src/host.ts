@@ -469,14 +469,16 @@ class PluginHost implements Host {
     let processed = 0;
     let accepted = 0;
     let rejected = 0;
-    let lastTime = Number.NaN;
+    // The last accepted bar, not its time: a number kept in this closure would be boxed afresh on
+    // every bar (the progress report reads the time off the bar).
+    let lastBar: Bar | undefined;
     let aborted = false;
     const progress = (done: boolean): void => {
       options.onProgress?.({
         processed,
         accepted,
         rejected,
-        lastTime,
+        lastTime: lastBar === undefined ? Number.NaN : lastBar.time,
         elapsedMs: performance.now() - started,
         done,
       });
@@ -485,7 +487,7 @@ class PluginHost implements Host {
       processed++;
       if (out.kind === 'step') {
         accepted++;
-        lastTime = out.bar.time;
+        lastBar = out.bar;
         options.onStep?.(out);
       } else {
         rejected++;
@@ -496,6 +498,13 @@ class PluginHost implements Host {
     try {
       // Moves bar time forward; a promise only when scheduled jobs are due, so most bars never await.
       const moveClock = (bar: Bar): Promise<void> | undefined => {
+        if (!jobs) {
+          // Without jobs only the plugins' replay clock moves, and it only ever moves forward: no
+          // per-bar state of our own (a time kept in this closure would be boxed on every bar).
+          const time = (bar as { time?: unknown } | null)?.time;
+          if (typeof time === 'number' && time - time === 0 && time >= 0) runtime.advanceReplayTime(time);
+          return undefined;
+        }
         if (!isNewTime(bar, previousTime)) return undefined;
         if (!Number.isNaN(previousTime)) interval = bar.time - previousTime;
         previousTime = bar.time;
