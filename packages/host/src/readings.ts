@@ -54,7 +54,12 @@ export function sanitizeReading(value: unknown, freeze: boolean): SensorReading 
   }
   const fast = flatCopy(value as Record<string, unknown>);
   if (fast !== null) return (freeze ? Object.freeze(fast) : fast) as SensorReading;
-  const copy: Record<string, unknown> = { ...(value as Record<string, unknown>) };
+  return generalCopy(value as Record<string, unknown>, freeze);
+}
+
+/** Any other plain object: copied whole, checked by `validateReading`, nested extras cloned. */
+function generalCopy(value: Record<string, unknown>, freeze: boolean): SensorReading | string {
+  const copy: Record<string, unknown> = { ...value };
   const check = validateReading(copy);
   if (!check.ok) return check.message;
   for (const key in copy) {
