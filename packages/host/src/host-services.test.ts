@@ -36,6 +36,41 @@ function sessionBars(dates: string[]): Bar[] {
 }
 
 describe('host services wired into createHost', () => {
+  it('moves the plugins’ replay clock with bar time when no job is scheduled, never backwards', async () => {
+    const seen: Array<[number, number]> = [];
+    const host = createHost({ cache: { memory: true }, services: { logger: quiet() } });
+    await host.load([
+      definePlugin({
+        id: 'watcher',
+        name: 'w',
+        version: '1.0.0',
+        category: 'diag',
+        warmup: 0,
+        onBar({ bar, ctx }) {
+          seen.push([bar.time, ctx.clock.now()]);
+          return { active: false, score: 0, status: 'ok' };
+        },
+      }),
+    ]);
+    const bar = (time: number): Bar => ({ time, open: 1, high: 1, low: 1, close: 1, volume: 1 });
+    // A repeated, a NaN and an earlier time are rejected bars: they must not move the clock either.
+    const summary = await host.replay([
+      bar(1000),
+      bar(2000),
+      bar(2000),
+      bar(Number.NaN),
+      bar(1500),
+      bar(3000),
+    ]);
+    expect(summary.accepted).toBe(3);
+    expect(seen).toEqual([
+      [1000, 1000],
+      [2000, 2000],
+      [3000, 3000],
+    ]);
+    await host.dispose();
+  });
+
   it('fires @close once per session on bar time, with ctx.clock at bar time', async () => {
     const closes: number[] = [];
     const clockSeen: number[] = [];
