@@ -70,6 +70,32 @@ describe('createTokenBucket', () => {
     expect(bucket.pending).toBe(0);
   });
 
+  it('stops waiting when the last waiter aborts, so no timer outlives the queue', async () => {
+    const naps: AbortSignal[] = [];
+    const sleep = (_ms: number, signal?: AbortSignal): Promise<void> =>
+      new Promise<void>((resolve, reject) => {
+        if (signal === undefined) return resolve();
+        naps.push(signal);
+        signal.addEventListener('abort', () => reject(signal.reason), { once: true });
+      });
+    const bucket = createTokenBucket({ capacity: 1, refillPerSecond: 1, sleep });
+    bucket.pauseFor(3_600_000);
+    const first = new AbortController();
+    const second = new AbortController();
+    const waits = [bucket.take(first.signal), bucket.take(second.signal)];
+    await Promise.resolve();
+    expect(naps).toHaveLength(1);
+    // One waiter left: the pump keeps waiting for it.
+    first.abort(new Error('first'));
+    await expect(waits[0]).rejects.toThrow('first');
+    expect(naps[0]?.aborted).toBe(false);
+    // None left: the pump's sleep ends now instead of in an hour.
+    second.abort(new Error('second'));
+    await expect(waits[1]).rejects.toThrow('second');
+    expect(naps[0]?.aborted).toBe(true);
+    expect(bucket.pending).toBe(0);
+  });
+
   it('validates options', () => {
     expect(() => createTokenBucket({ capacity: 0, refillPerSecond: 1 })).toThrow(/tokenBucket.capacity/);
   });

@@ -57,6 +57,9 @@ export function createTokenBucket(options: TokenBucketOptions): TokenBucket {
   let pausedUntil = Number.NEGATIVE_INFINITY;
   const queue: Waiter[] = [];
   let pumping = false;
+  // Ends the pump's sleep when the last waiter aborts: a long pause (a Retry-After of an hour)
+  // must not keep a timer, and with it the process, alive for nobody.
+  let nap: AbortController | undefined;
 
   const refill = (): number => {
     const t = now();
@@ -81,7 +84,17 @@ export function createTokenBucket(options: TokenBucketOptions): TokenBucket {
       while (queue.length > 0) {
         const wait = waitMs();
         if (wait > 0) {
-          await sleep(wait);
+          const current = new AbortController();
+          nap = current;
+          try {
+            await sleep(wait, current.signal);
+          } catch (error) {
+            // Woken because the queue emptied: the loop condition ends the pump. Anything else is a
+            // broken sleep and must not turn into a busy loop.
+            if (!current.signal.aborted) throw error;
+          } finally {
+            nap = undefined;
+          }
           continue;
         }
         const waiter = queue.shift() as Waiter;
@@ -111,6 +124,7 @@ export function createTokenBucket(options: TokenBucketOptions): TokenBucket {
           waiter.onAbort = () => {
             const index = queue.indexOf(waiter);
             if (index >= 0) queue.splice(index, 1);
+            if (queue.length === 0) nap?.abort();
             reject(abortReason(signal));
           };
           signal.addEventListener('abort', waiter.onAbort, { once: true });
