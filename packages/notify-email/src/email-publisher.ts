@@ -6,12 +6,12 @@ import {
   failedOutcome,
   pacedDelivery,
   type Publisher,
+  type PublisherRuntime,
   parseOptions,
   type Redactor,
   realSleep,
   retryLogger,
   type SendContext,
-  type Sleep,
 } from '@keel/notify';
 import nodemailer, { type Transporter } from 'nodemailer';
 import type SMTPTransport from 'nodemailer/lib/smtp-transport/index.js';
@@ -19,9 +19,7 @@ import { type EmailOptions, EmailOptionsSchema, type ResolvedEmailOptions } from
 import { renderEmailHtml } from './render-html.js';
 
 /** Test and embedding hooks; production code leaves these unset. */
-export interface EmailRuntime {
-  readonly sleep?: Sleep;
-}
+export type EmailRuntime = Pick<PublisherRuntime, 'sleep'>;
 
 // Connection-level failures worth another try; `EAUTH`, `EENVELOPE`, `EMESSAGE` are not.
 const TRANSIENT_CODES = new Set([

@@ -9,22 +9,18 @@ import {
   parseOptions,
   parseRetryAfter,
   type Publisher,
+  type PublisherRuntime,
   type Redactor,
   realSleep,
   retryLogger,
   type SendContext,
-  type Sleep,
   sendHttp,
 } from '@keel/notify';
 import { type PushOptions, PushOptionsSchema } from './options.js';
 import { buildPushPayload } from './push-payload.js';
 
 /** Test and embedding hooks; production code leaves these unset. */
-export interface PushRuntime {
-  readonly sleep?: Sleep;
-  /** Clock for the token bucket in ms (default `Date.now`). */
-  readonly now?: () => number;
-}
+export type PushRuntime = PublisherRuntime;
 
 /**
  * An ntfy-compatible push publisher: one JSON publish per alert to the configured topic (title,

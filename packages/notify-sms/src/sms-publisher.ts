@@ -9,22 +9,18 @@ import {
   parseOptions,
   parseRetryAfter,
   type Publisher,
+  type PublisherRuntime,
   type Redactor,
   realSleep,
   retryLogger,
   type SendContext,
-  type Sleep,
   sendHttp,
 } from '@keel/notify';
 import { formatSmsMessages } from './format-sms.js';
 import { type SmsOptions, SmsOptionsSchema } from './options.js';
 
 /** Test and embedding hooks; production code leaves these unset. */
-export interface SmsRuntime {
-  readonly sleep?: Sleep;
-  /** Clock for the token buckets in ms (default `Date.now`). */
-  readonly now?: () => number;
-}
+export type SmsRuntime = PublisherRuntime;
 
 /**
  * An SMS publisher for the Twilio Messages API (and compatible gateways): one form-encoded POST per

@@ -7,22 +7,17 @@ import {
   pacedDelivery,
   parseOptions,
   type Publisher,
+  type PublisherRuntime,
   realSleep,
   retryLogger,
   type SendContext,
-  type Sleep,
 } from '@keel/notify';
 import { formatTelegramMessage } from './format-telegram.js';
 import { type ResolvedTelegramOptions, type TelegramOptions, TelegramOptionsSchema } from './options.js';
 import { sendTelegramMessage } from './telegram-api.js';
 
 /** Test and embedding hooks; production code leaves these unset. */
-export interface TelegramRuntime {
-  /** Sleep used for back-off and pacing (default: a real, abortable timer). */
-  readonly sleep?: Sleep;
-  /** Clock for the token buckets in ms (default `Date.now`). */
-  readonly now?: () => number;
-}
+export type TelegramRuntime = PublisherRuntime;
 
 /**
  * A Telegram Bot API publisher: one `sendMessage` per chat (and per part when a long message is

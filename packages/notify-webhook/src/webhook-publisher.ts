@@ -9,11 +9,11 @@ import {
   parseOptions,
   parseRetryAfter,
   type Publisher,
+  type PublisherRuntime,
   type Redactor,
   realSleep,
   retryLogger,
   type SendContext,
-  type Sleep,
   sendHttp,
 } from '@keel/notify';
 import { type ResolvedWebhookOptions, type WebhookOptions, WebhookOptionsSchema } from './options.js';
@@ -21,11 +21,7 @@ import { buildWebhookPayload } from './presets.js';
 import { SIGNATURE_HEADER, signWebhookBody, TIMESTAMP_HEADER } from './signature.js';
 
 /** Test and embedding hooks; production code leaves these unset. */
-export interface WebhookRuntime {
-  readonly sleep?: Sleep;
-  /** Clock for the token buckets in ms (default `Date.now`). */
-  readonly now?: () => number;
-}
+export type WebhookRuntime = PublisherRuntime;
 
 type ResolvedEndpoint = ResolvedWebhookOptions['endpoints'][number] & { readonly label: string };
 

@@ -92,7 +92,7 @@ export type { PacedDeliveryOptions } from './paced-delivery.js';
 export { pacedDelivery } from './paced-delivery.js';
 export type { ParseOptionsSettings } from './parse-options.js';
 export { parseOptions } from './parse-options.js';
-export type { AlertMessage, DeliveryOutcome, Publisher, SendContext } from './publisher.js';
+export type { AlertMessage, DeliveryOutcome, Publisher, PublisherRuntime, SendContext } from './publisher.js';
 export type {
   ChannelRateLimit,
   ChannelRateLimitConfig,

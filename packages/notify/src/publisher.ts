@@ -1,4 +1,5 @@
 import type { Logger } from '@keel/contract';
+import type { Sleep } from './sleep.js';
 
 /**
  * One alert, ready to send. Built by `@keel/artifacts` (`buildAlertMessages`) for strategy signals,
@@ -55,4 +56,15 @@ export interface Publisher {
   send(message: AlertMessage, ctx: SendContext): Promise<readonly DeliveryOutcome[]>;
   /** Releases connections and timers. */
   close?(): Promise<void>;
+}
+
+/**
+ * Test and embedding hooks every channel publisher takes as its second argument; production code
+ * leaves them unset.
+ */
+export interface PublisherRuntime {
+  /** Sleep used for back-off and pacing (default: a real, abortable timer). */
+  readonly sleep?: Sleep;
+  /** Clock for the token buckets in ms (default `Date.now`). */
+  readonly now?: () => number;
 }
