@@ -492,25 +492,28 @@ export class Pipeline {
   }
 
   private accept(slot: PluginSlot, i: number, s: StepState, out: unknown): void {
-    const damaged = this.takeWindowDamage(slot);
-    if (damaged !== undefined) {
-      this.fail(slot, i, s, 'ERROR', `wrote into window.${damaged}.values(); the window was restored`);
-      return;
-    }
-    let message: string;
-    try {
-      const result = sanitizeReading(out, s.exposed);
-      if (typeof result !== 'string') {
-        if (slot.tracker.consecutive !== 0) slot.tracker.succeed();
-        s.sensors[i] = slot.row(result, s.exposed);
-        s.readings[i] = result;
+    // Window damage is only ever recorded with `guardWindows`.
+    if (this.guardWindows) {
+      const damaged = this.takeWindowDamage(slot);
+      if (damaged !== undefined) {
+        this.fail(slot, i, s, 'ERROR', `wrote into window.${damaged}.values(); the window was restored`);
         return;
       }
-      message = `contract: ${result}`;
-    } catch (error) {
-      message = `contract: reading could not be read: ${describeThrown(error)}`;
     }
-    this.fail(slot, i, s, 'CONTRACT', message);
+    let result: SensorReading | string;
+    try {
+      result = sanitizeReading(out, s.exposed);
+    } catch (error) {
+      this.fail(slot, i, s, 'CONTRACT', `contract: reading could not be read: ${describeThrown(error)}`);
+      return;
+    }
+    if (typeof result === 'string') {
+      this.fail(slot, i, s, 'CONTRACT', `contract: ${result}`);
+      return;
+    }
+    if (slot.tracker.consecutive !== 0) slot.tracker.succeed();
+    s.sensors[i] = slot.row(result, s.exposed);
+    s.readings[i] = result;
   }
 
   /** The window damage of this call: found when its async part began, or now. */
