@@ -380,12 +380,8 @@ export class Pipeline {
     slot.inCall = true;
     try {
       out = (slot.onBar as NonNullable<PluginSlot['onBar']>).call(slot.plugin, slot.args);
-      if (out !== null && typeof out === 'object' && typeof (out as { then?: unknown }).then === 'function') {
-        // Check the window now, before the next plugin reads it: an async plugin that wrote into it
-        // must be the one blamed, not whoever runs next in the layer.
-        if (this.guardWindows) slot.pendingWindowDamage = this.afterCall(slot);
-        return this.settle(slot, i, s, out as PromiseLike<unknown>, timed ? t : clock.now());
-      }
+      if (out !== null && typeof out === 'object' && typeof (out as { then?: unknown }).then === 'function')
+        return this.goAsync(slot, i, s, out as PromiseLike<unknown>, timed ? t : clock.now());
     } catch (error) {
       this.thrown(slot, i, s, error);
       return undefined;
@@ -395,6 +391,19 @@ export class Pipeline {
     if (timed) slot.histogram.record(clock.now() - t);
     this.accept(slot, i, s, out);
     return undefined;
+  }
+
+  private goAsync(
+    slot: PluginSlot,
+    i: number,
+    s: StepState,
+    thenable: PromiseLike<unknown>,
+    t0: number,
+  ): Promise<void> {
+    // Check the window now, before the next plugin reads it: an async plugin that wrote into it
+    // must be the one blamed, not whoever runs next in the layer.
+    if (this.guardWindows) slot.pendingWindowDamage = this.afterCall(slot);
+    return this.settle(slot, i, s, thenable, t0);
   }
 
   private thrown(slot: PluginSlot, i: number, s: StepState, error: unknown): void {
