@@ -310,7 +310,7 @@ export class Pipeline {
       s.exposed = g < groups.length - 1;
       const live = this.liveSteps[g] as LiveStep;
       if (g === 0) live.set(s.index, EMPTY_ROWS, EMPTY_PLUGINS);
-      else live.set(s.index, Object.freeze(s.sensors.slice(0, group.start)), earlierReadings(s, group.start));
+      else exposeEarlier(live, s, group.start);
       let pending: Promise<void>[] | null = null;
       for (let i = group.start; i < group.end; i++) {
         const wait = this.runSlot(slots[i] as PluginSlot, i, s);
@@ -319,15 +319,23 @@ export class Pipeline {
           pending.push(wait);
         }
       }
-      if (pending !== null) {
-        return Promise.all(pending).then(() => {
-          this.commit(s, group);
-          return this.runLayers(s, g + 1);
-        });
-      }
+      if (pending !== null) return this.awaitLayer(s, group, g, pending);
       this.commit(s, group);
     }
     return this.finish(s);
+  }
+
+  /** A layer holding async calls: commits once they all settled, then runs the next layers. */
+  private awaitLayer(
+    s: StepState,
+    group: LayerGroup,
+    g: number,
+    pending: Promise<void>[],
+  ): Promise<HostStepResult> {
+    return Promise.all(pending).then(() => {
+      this.commit(s, group);
+      return this.runLayers(s, g + 1);
+    });
   }
 
   // Kept small so the compiler inlines it into the layer loop: a plugin that is on, warmed up, not
@@ -625,9 +633,9 @@ function addError(s: StepState, i: number, error: StepError): void {
   s.slotErrors[i] = error;
 }
 
-/** The frozen `plugins` record a later layer sees: the readings of the slots before `end`. */
-function earlierReadings(s: StepState, end: number): Readonly<Record<string, SensorReading>> {
-  return Object.freeze(s.plan.record(s.readings, end));
+/** Points a later layer's partial step at the frozen rows and readings of the slots before `end`. */
+function exposeEarlier(live: LiveStep, s: StepState, end: number): void {
+  live.set(s.index, Object.freeze(s.sensors.slice(0, end)), Object.freeze(s.plan.record(s.readings, end)));
 }
 
 /**
