@@ -280,14 +280,7 @@ export class Pipeline {
     this.current.bar = bar;
     this.ring.push(bar);
     const index = this.index++;
-    const listeners = this.barTimeListeners;
-    for (let i = 0; i < listeners.length; i++) {
-      try {
-        (listeners[i] as BarTimeListener)(bar.time, index);
-      } catch (error) {
-        this.options.log.error('bar-time listener threw', { error: describeThrown(error) });
-      }
-    }
+    if (this.barTimeListeners.length > 0) this.tellBarTime(bar.time, index);
     const plan = this.plan;
     const state: StepState = {
       bar,
@@ -301,6 +294,17 @@ export class Pipeline {
       slotErrors: null,
     };
     return this.runLayers(state, 0);
+  }
+
+  private tellBarTime(time: number, index: number): void {
+    const listeners = this.barTimeListeners;
+    for (let i = 0; i < listeners.length; i++) {
+      try {
+        (listeners[i] as BarTimeListener)(time, index);
+      } catch (error) {
+        this.options.log.error('bar-time listener threw', { error: describeThrown(error) });
+      }
+    }
   }
 
   private runLayers(s: StepState, from: number): HostStepResult | Promise<HostStepResult> {
