@@ -2,9 +2,11 @@
 // `npm start` / `npm test` on a machine that has only Node 20: finds or fetches pnpm 10.34.9,
 // installs the workspace from the lockfile, then builds and runs the app or every check and test.
 import { spawnSync } from 'node:child_process';
-import { existsSync, readFileSync, rmSync } from 'node:fs';
+import { rmSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { ensurePrerequisites } from './prerequisites.mjs';
+import { summarizeReport } from './test-report.mjs';
 
 const PNPM_VERSION = '10.34.9';
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -38,14 +40,25 @@ function pnpmCommand() {
 const [pnpm, pnpmPrefix] = pnpmCommand();
 const p = (...args) => run(pnpm, [...pnpmPrefix, ...args]);
 
+console.log(
+  '\nInstalling dependencies from the lockfile (on a new machine this compiles better-sqlite3 from source: 1–2 min)…',
+);
 p('install', '--frozen-lockfile');
 
 if (command === 'start') {
   p('exec', 'turbo', 'run', 'build', '--filter', '@keel/reference...', '--output-logs=errors-only');
   p('--filter', '@keel/reference', 'start', ...rest);
 } else if (command === 'test') {
-  p('exec', 'turbo', 'run', 'build', 'typecheck', 'pack:check', '--output-logs=errors-only');
+  const started = Date.now();
+  const elapsed = () => `${Math.round((Date.now() - started) / 1000)} s`;
+  const extraEnv = ensurePrerequisites();
+  // hash-only prints one line as each task starts, so a long build is never silent; a failing
+  // task still prints its whole log.
+  console.log('\nBuilding, type-checking and checking the packed packages (turbo; ~2 min on 2 cores)…');
+  p('exec', 'turbo', 'run', 'build', 'typecheck', 'pack:check', '--output-logs=hash-only');
+  console.log(`\nLinting (Biome) · ${elapsed()} so far`);
   p('exec', 'biome', 'check', '.');
+  console.log(`\nRunning every test (vitest) · ${elapsed()} so far`);
   const report = path.join(root, 'node_modules', '.cache', 'vitest-report.json');
   rmSync(report, { force: true });
   const status = run(
@@ -60,14 +73,10 @@ if (command === 'start') {
       `--outputFile=${report}`,
       ...rest,
     ],
-    { allowFailure: true },
+    { allowFailure: true, env: { ...process.env, ...extraEnv } },
   );
-  if (existsSync(report)) {
-    const r = JSON.parse(readFileSync(report, 'utf8'));
-    const skipped = (r.numPendingTests ?? 0) + (r.numTodoTests ?? 0);
-    // One plain closing line that any CI log reader understands.
-    console.log(`\nTests: ${r.numPassedTests} passed, ${r.numFailedTests} failed, ${skipped} skipped`);
-  }
+  console.log(`\nnpm test took ${elapsed()}`);
+  summarizeReport(report, root);
   process.exit(status);
 } else {
   console.error(`usage: node scripts/bootstrap.mjs <start|test> [args]`);
