@@ -1,0 +1,70 @@
+/** The models the plugin knows. `ewma` is the default. */
+export const MODEL_NAMES = ['ewma', 'garch', 'bootstrap'] as const;
+export type ModelName = (typeof MODEL_NAMES)[number];
+
+/**
+ * What a model says about the cumulative log return from the origin close over steps 1..horizon
+ * (index `k - 1` holds step `k`). `center`/`scale` are the location and spread the conformal
+ * recalibration standardizes by; `q10`/`q50`/`q90` the model's own quantiles. Plain arrays, so a
+ * forecast is JSON and can be cached as it is.
+ */
+export interface ModelForecast {
+  readonly model: ModelName;
+  readonly horizon: number;
+  readonly center: number[];
+  readonly scale: number[];
+  readonly q10: number[];
+  readonly q50: number[];
+  readonly q90: number[];
+}
+
+/** A cone in price levels for steps 1..horizon. */
+export interface PriceCone {
+  readonly p10: number[];
+  readonly p50: number[];
+  readonly p90: number[];
+}
+
+/** A normal forecast of the cumulative log return: zero center, `sqrt(cumVar[k])` spread per step. */
+export function normalForecast(
+  model: ModelName,
+  cumulativeVariance: ArrayLike<number>,
+  horizon: number,
+  z10: number,
+  z90: number,
+): ModelForecast {
+  const center: number[] = new Array(horizon);
+  const scale: number[] = new Array(horizon);
+  const q10: number[] = new Array(horizon);
+  const q50: number[] = new Array(horizon);
+  const q90: number[] = new Array(horizon);
+  for (let k = 0; k < horizon; k++) {
+    const s = Math.sqrt(cumulativeVariance[k]!);
+    center[k] = 0;
+    scale[k] = s;
+    q10[k] = z10 * s;
+    q50[k] = 0;
+    q90[k] = z90 * s;
+  }
+  return { model, horizon, center, scale, q10, q50, q90 };
+}
+
+/** The model's own (uncalibrated) cone in prices: `last · exp(q)`. */
+export function toPriceCone(last: number, f: ModelForecast): PriceCone {
+  return {
+    p10: f.q10.map((q) => last * Math.exp(q)),
+    p50: f.q50.map((q) => last * Math.exp(q)),
+    p90: f.q90.map((q) => last * Math.exp(q)),
+  };
+}
+
+/** Type-7 (linear interpolation) quantile of an ascending array, as R's and NumPy's default. */
+export function quantileSorted(sorted: ArrayLike<number>, p: number): number {
+  const n = sorted.length;
+  if (n === 0) return Number.NaN;
+  const h = (n - 1) * Math.min(1, Math.max(0, p));
+  const lo = Math.floor(h);
+  const hi = Math.min(n - 1, lo + 1);
+  const a = sorted[lo]!;
+  return a + (h - lo) * (sorted[hi]! - a);
+}
