@@ -12,14 +12,10 @@ import {
   STRATEGY_PLUGIN_MOUNTS_ENV,
   type StrategySignal,
 } from '@keel/artifacts';
-import { createSqliteMarkerStore, publishAlerts, type PublishResult } from '@keel/notify';
-import type { AppConfig, LoadedConfig } from './config.js';
-import { channelNames, publishersFor } from './publishers.js';
-
-export interface SignalsOutcome {
-  readonly signals: number;
-  readonly alerts: PublishResult | null;
-}
+import { publishAlerts, type PublishResult } from '@keel/notify';
+import { createSqliteMarkerStore } from '@keel/notify/sqlite';
+import { type AppConfig, type LoadedConfig, statePath } from './config.js';
+import { channelNames, type PublisherOptions, publishersFor } from './publishers.js';
 
 const PATH_KEYS = ['latest_signal_path', 'path'] as const;
 
@@ -97,11 +93,15 @@ export async function collectSignals(
 export async function publishSignalAlerts(
   loaded: LoadedConfig,
   signals: readonly StrategySignal[],
-  options: { env?: Env } = {},
+  options: { env?: Env } & PublisherOptions = {},
 ): Promise<AlertsOutcome> {
-  const { config, baseDir } = loaded;
-  const { channels, publishers } = publishersFor(config.notify.channels, options.env ?? process.env);
-  const markersPath = path.resolve(baseDir, config.notify.markers.path);
+  const { config } = loaded;
+  const { channels, publishers } = publishersFor(
+    config.notify.channels,
+    options.env ?? process.env,
+    options.consoleStream === undefined ? {} : { consoleStream: options.consoleStream },
+  );
+  const markersPath = statePath(loaded, config.notify.markers.path);
   await mkdir(path.dirname(markersPath), { recursive: true });
   const markers = createSqliteMarkerStore({ path: markersPath });
   const contextLabel = buildAlertContextLabel(config.notify.context);
@@ -121,33 +121,81 @@ export async function publishSignalAlerts(
   }
 }
 
-/** Sidecar artifacts: load fail-closed, print the report fields and lines, and publish de-duplicated alerts. */
-export async function runSignals(loaded: LoadedConfig, out: (line: string) => void): Promise<SignalsOutcome> {
+/** Everything `keel signals` did, as data: `--json` prints it, the text view renders it. */
+export interface SignalsReport {
+  readonly configured: boolean;
+  readonly warnings: readonly string[];
+  readonly report: { strategy_plugins: ReportSummary[] } | null;
+  readonly lines: SignalsView['lines'];
+  readonly alerts: {
+    readonly channels: readonly string[];
+    readonly markersPath: string;
+    readonly sent: number;
+    readonly skipped: ReadonlyArray<{ readonly alertKey: string; readonly reason: string | null }>;
+    readonly failed: ReadonlyArray<{ readonly alertKey: string; readonly error: string | null }>;
+  } | null;
+  /** The full publish result, for callers in code. */
+  readonly result: PublishResult | null;
+  readonly signals: number;
+}
+
+/** Sidecar artifacts: load fail-closed, build the report fields and lines, and publish de-duplicated alerts. */
+export async function runSignals(
+  loaded: LoadedConfig,
+  options: PublisherOptions = {},
+): Promise<SignalsReport> {
+  const warnings: string[] = [];
   const view = await collectSignals(loaded, {
-    onWarning: (w) => out(`warning: ${w.plugin} is deprecated; use ${w.successor ?? 'its successor'}`),
+    onWarning: (w) => warnings.push(`${w.plugin} is deprecated; use ${w.successor ?? 'its successor'}`),
   });
   if (view === null) {
-    out('No strategy artifacts configured.');
-    return { signals: 0, alerts: null };
+    return { configured: false, warnings, report: null, lines: {}, alerts: null, result: null, signals: 0 };
   }
-  out(`\nStrategy artifacts (${view.signals.length} loaded, shadow mode)`);
-  for (const summary of view.report.strategy_plugins) {
+  const { channels, markersPath, result } = await publishSignalAlerts(loaded, view.signals, options);
+  return {
+    configured: true,
+    warnings,
+    report: view.report,
+    lines: view.lines,
+    alerts: {
+      channels,
+      markersPath,
+      sent: result.sent.length,
+      skipped: result.skipped.map((r) => ({ alertKey: r.alertKey, reason: r.reason ?? null })),
+      failed: result.failed.map((r) => ({ alertKey: r.alertKey, error: r.error ?? r.reason ?? null })),
+    },
+    result,
+    signals: view.signals.length,
+  };
+}
+
+/** The text view of a signals run. */
+export function printSignalsReport(
+  loaded: LoadedConfig,
+  report: SignalsReport,
+  out: (line: string) => void,
+): void {
+  for (const w of report.warnings) out(`warning: ${w}`);
+  if (!report.configured || report.report === null) {
+    out('No strategy artifacts configured.');
+    return;
+  }
+  out(`\nStrategy artifacts (${report.signals} loaded, shadow mode)`);
+  for (const summary of report.report.strategy_plugins) {
     out(
       `  ${summary.plugin.padEnd(24)} route=${summary.canonical_route ?? '-'} action=${summary.suggested_action ?? '-'} as_of=${summary.as_of}`,
     );
   }
   for (const locale of loaded.config.notify.locales) {
     out(`\nNotification lines (${locale})`);
-    for (const line of view.lines[locale] ?? []) out(`  ${line.replace(/\n/g, '\n  ')}`);
+    for (const line of report.lines[locale] ?? []) out(`  ${line.replace(/\n/g, '\n  ')}`);
   }
-  const markersPath = path.resolve(loaded.baseDir, loaded.config.notify.markers.path);
+  const alerts = report.alerts;
+  if (alerts === null) return;
   out(
-    `\nAlerts → ${channelNames(loaded.config.notify.channels).join(', ')} (markers: ${path.relative(process.cwd(), markersPath) || markersPath})`,
+    `\nAlerts → ${channelNames(loaded.config.notify.channels).join(', ')} (markers: ${path.relative(process.cwd(), alerts.markersPath) || alerts.markersPath})`,
   );
-  const { result } = await publishSignalAlerts(loaded, view.signals);
-  for (const record of result.skipped) out(`  skipped ${record.alertKey}: ${record.reason ?? ''}`);
-  for (const record of result.failed)
-    out(`  failed  ${record.alertKey}: ${record.error ?? record.reason ?? ''}`);
-  out(`  sent ${result.sent.length}, skipped ${result.skipped.length}, failed ${result.failed.length}`);
-  return { signals: view.signals.length, alerts: result };
+  for (const record of alerts.skipped) out(`  skipped ${record.alertKey}: ${record.reason ?? ''}`);
+  for (const record of alerts.failed) out(`  failed  ${record.alertKey}: ${record.error ?? ''}`);
+  out(`  sent ${alerts.sent}, skipped ${alerts.skipped.length}, failed ${alerts.failed.length}`);
 }

@@ -2,6 +2,7 @@ export type {
   Host,
   HostOptions,
   LoadedPlugin,
+  MarketOptions,
   LoadResult,
   ReplayOptions,
   ReplayProgress,
@@ -29,6 +30,8 @@ export { DEFAULT_QUARANTINE } from './quarantine.js';
 export type { DurationSummary } from './duration-histogram.js';
 export { HOST_STATUS } from './readings.js';
 export { BarRing, RingWindow } from './ring-window.js';
+export type { MarketHistoryStats } from './market-history.js';
+export { DEFAULT_MARKET_HISTORY, DEFAULT_MAX_SYMBOLS } from './market-history.js';
 export { immutableBar, isImmutableBar } from './immutable-bar.js';
 export { DEFAULT_WORKER_MEM_MB } from './worker-launch.js';
 export type { CsvBarsOptions } from './csv-bars.js';
@@ -66,5 +69,3 @@ export type {
   SchedulerOptions,
 } from './services/scheduler.js';
 export { createScheduler } from './services/scheduler.js';
-export type { SqliteCacheStoreOptions } from './services/sqlite-cache.js';
-export { createSqliteCacheStore } from './services/sqlite-cache.js';

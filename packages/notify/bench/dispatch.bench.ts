@@ -8,13 +8,13 @@ import {
   type AlertMessage,
   createMemoryMarkerStore,
   createRedactor,
-  createSqliteMarkerStore,
   type DeliveryOutcome,
   dispatchAlerts,
   type MarkerStore,
   type Publisher,
   type SendContext,
 } from '../src/index.js';
+import { createSqliteMarkerStore } from '../src/sqlite.js';
 
 const N = Number(process.env.KEEL_BENCH_ALERTS ?? 10_000);
 const ROUNDS = Number(process.env.KEEL_BENCH_ROUNDS ?? 5);

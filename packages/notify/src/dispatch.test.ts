@@ -14,7 +14,7 @@ import { createFilePublisher } from './file-publisher.js';
 import { dispatchAlerts, publishAlerts } from './dispatch.js';
 import { createFileMarkerStore } from './file-marker-store.js';
 import { createMemoryMarkerStore, type MarkerStore } from './marker-store.js';
-import { createSqliteOutbox } from './outbox.js';
+import { createSqliteOutbox } from './sqlite-outbox.js';
 import { createChannelRateLimits } from './rate-limit.js';
 import { createSqliteMarkerStore } from './sqlite-marker-store.js';
 

@@ -6,7 +6,8 @@ export type NotifyConfigErrorCode =
   | 'UNSUPPORTED_CHANNEL'
   | 'BAD_MARKER_URI'
   | 'INVALID_OPTIONS'
-  | 'MISSING_BUCKET_CLIENT';
+  | 'MISSING_BUCKET_CLIENT'
+  | 'SQLITE_UNAVAILABLE';
 
 /** Runtime failures of a delivery. */
 export type DeliveryErrorCode = 'SEND_FAILED' | 'RATE_LIMITED' | 'TIMEOUT';
@@ -43,7 +44,10 @@ export class NotifyError<Code extends string = NotifyErrorCode> extends KeelErro
   }
 }
 
-/** Invalid configuration (`UNSUPPORTED_CHANNEL`, `BAD_MARKER_URI`, `INVALID_OPTIONS`, ...). */
+/**
+ * Invalid configuration (`UNSUPPORTED_CHANNEL`, `BAD_MARKER_URI`, `INVALID_OPTIONS`, ...), or a SQLite
+ * store used without its optional peer `better-sqlite3` installed (`SQLITE_UNAVAILABLE`).
+ */
 export class NotifyConfigError extends NotifyError<NotifyConfigErrorCode> {}
 
 export interface DeliveryErrorOptions extends NotifyErrorOptions {

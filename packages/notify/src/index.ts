@@ -79,15 +79,8 @@ export {
   isMarkerFresh,
   markerSchemaVersionFor,
 } from './marker-store.js';
-export type {
-  EnqueueInput,
-  Outbox,
-  OutboxFailure,
-  OutboxItem,
-  OutboxReason,
-  SqliteOutboxOptions,
-} from './outbox.js';
-export { createSqliteOutbox, outboxDelay, SqliteOutboxOptionsSchema } from './outbox.js';
+export type { EnqueueInput, Outbox, OutboxFailure, OutboxItem, OutboxReason } from './outbox.js';
+export { outboxDelay } from './outbox.js';
 export type { PacedDeliveryOptions } from './paced-delivery.js';
 export { pacedDelivery } from './paced-delivery.js';
 export type { ParseOptionsSettings } from './parse-options.js';
@@ -114,8 +107,6 @@ export type { HttpResponse, SendHttpOptions, SendHttpRequest } from './send-http
 export { sendHttp } from './send-http.js';
 export type { CodePointWeight } from './split-message.js';
 export { splitMessage } from './split-message.js';
-export type { SqliteMarkerStoreOptions } from './sqlite-marker-store.js';
-export { createSqliteMarkerStore, SqliteMarkerStoreOptionsSchema } from './sqlite-marker-store.js';
 export type { TokenBucket, TokenBucketOptions, TokenBucketPool } from './token-bucket.js';
 export { createTokenBucket, createTokenBucketPool, TokenBucketOptionsSchema } from './token-bucket.js';
 export { effectiveLimit, truncateText } from './truncate-text.js';

@@ -10,7 +10,8 @@ import {
 } from '../test/loopback.js';
 import { createVirtualClock } from '../test/virtual-clock.js';
 import { dispatchAlerts, drainOutbox } from './dispatch.js';
-import { createSqliteOutbox, outboxDelay } from './outbox.js';
+import { outboxDelay } from './outbox.js';
+import { createSqliteOutbox } from './sqlite-outbox.js';
 import { createSqliteMarkerStore } from './sqlite-marker-store.js';
 
 const TOKEN = 'outbox-secret-token-123456';

@@ -1,8 +1,8 @@
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
-import Database from 'better-sqlite3';
 import { z } from 'zod';
 import { expandHome } from './home-path.js';
+import { loadBetterSqlite3 } from './load-better-sqlite3.js';
 import { formatRecordedAt, sortedJson } from './marker-json.js';
 import { isMarkerFresh, type MarkerStore, MarkerStoreBaseOptionsSchema } from './marker-store.js';
 import { parseOptions } from './parse-options.js';
@@ -29,6 +29,7 @@ export type SqliteMarkerStoreOptions = z.input<typeof SqliteMarkerStoreOptionsSc
 export function createSqliteMarkerStore(options: SqliteMarkerStoreOptions): MarkerStore {
   const opts = parseOptions(SqliteMarkerStoreOptionsSchema, options, 'sqliteMarkerStore');
   const now = opts.now ?? Date.now;
+  const Database = loadBetterSqlite3('createSqliteMarkerStore');
   const file = opts.path === ':memory:' ? ':memory:' : expandHome(opts.path);
   if (file !== ':memory:') mkdirSync(path.dirname(file), { recursive: true });
   const db = new Database(file);

@@ -40,9 +40,13 @@ export type CacheErrorCode =
   | 'CACHE_INVALID_KEY'
   | 'CACHE_NOT_JSON_SAFE'
   | 'CACHE_INVALID_OPTION'
-  | 'CACHE_CLOSED';
+  | 'CACHE_CLOSED'
+  | 'CACHE_SQLITE_UNAVAILABLE';
 
-/** Errors of the persistent cache: invalid keys, values or options, or use after `close()`. */
+/**
+ * Errors of the persistent cache: invalid keys, values or options, use after `close()`, or a SQLite
+ * cache opened without its optional peer `better-sqlite3` installed.
+ */
 export class CacheError extends KeelError<CacheErrorCode> {}
 
 export { describeThrown } from '../errors.js';

@@ -1,10 +1,10 @@
-import Database from 'better-sqlite3';
 import {
   type CacheBackend,
   type CacheStore,
   type CacheStoreOptions,
   createCacheStore,
 } from './cache-store.js';
+import { loadBetterSqlite3 } from './load-better-sqlite3.js';
 
 export interface SqliteCacheStoreOptions extends CacheStoreOptions {
   /** The database file; created with its tables when missing. */
@@ -29,6 +29,7 @@ CREATE INDEX IF NOT EXISTS keel_cache_by_age ON keel_cache (plugin, seq);
  * at most the last transaction), so entries survive a host restart.
  */
 export function createSqliteCacheStore(options: SqliteCacheStoreOptions): CacheStore {
+  const Database = loadBetterSqlite3();
   const db = new Database(options.path);
   db.pragma('journal_mode = WAL');
   // With WAL, NORMAL is durable across application crashes and much faster than FULL.
