@@ -71,10 +71,13 @@ describe('loadSignal — local files', () => {
     expect(await codeOf(loadSignal(join(path, 'child.json')))).toBe('NOT_FOUND');
   });
 
-  it.skipIf(process.getuid?.() === 0)('READ_FAILED for an unreadable file', async () => {
+  it('READ_FAILED for an unreadable file', async () => {
     const path = await file('locked.json', BASE_TEXT);
     await chmod(path, 0o000);
-    expect(await codeOf(loadSignal(path))).toBe('READ_FAILED');
+    // root reads a mode-000 file anyway; a directory in the file's place fails to read for everyone.
+    const unreadable = process.getuid?.() === 0 ? join(dir, 'a-directory.json') : path;
+    if (unreadable !== path) await mkdir(unreadable);
+    expect(await codeOf(loadSignal(unreadable))).toBe('READ_FAILED');
   });
 
   it('TOO_LARGE above maxBytes', async () => {

@@ -158,7 +158,14 @@ describe('checkJsonSafe', () => {
         }
         const cur: unknown = holder[slot];
         if (cur !== null && typeof cur === 'object' && !Array.isArray(cur)) {
-          (cur as Record<string, unknown>)[key] = bad;
+          // defineProperty, not `cur[key] = bad`: a generated key `__proto__` must become an own
+          // key, not replace the prototype.
+          Object.defineProperty(cur, key, {
+            value: bad,
+            enumerable: true,
+            writable: true,
+            configurable: true,
+          });
           keys.push(key);
         } else holder[slot] = bad;
         return { value: root.v, path: formatPath(undefined, keys) };
