@@ -12,7 +12,10 @@ export interface RecordedRequest {
   readonly url: string;
   readonly headers: IncomingHttpHeaders;
   readonly body: string;
-  /** `performance.now()` when the request arrived. */
+  /**
+   * When the request arrived, on the server's clock: `performance.now()` unless the test passed its
+   * own `now` (an injected clock shared with the publisher, so arrivals and schedules compare).
+   */
   readonly at: number;
 }
 
@@ -31,12 +34,21 @@ export interface LoopbackServer {
   close(): Promise<void>;
 }
 
+export interface LoopbackServerOptions {
+  /** Clock stamped on each request as `at` (default `performance.now`). */
+  readonly now?: () => number;
+}
+
 /** A real HTTP server on 127.0.0.1 (port 0) that records every request and replies via `handler`. */
-export async function startLoopbackServer(handler: Handler): Promise<LoopbackServer> {
+export async function startLoopbackServer(
+  handler: Handler,
+  options: LoopbackServerOptions = {},
+): Promise<LoopbackServer> {
+  const now = options.now ?? (() => performance.now());
   const requests: RecordedRequest[] = [];
   const state: { handler: Handler } = { handler };
   const server: Server = createServer((req, res) => {
-    const at = performance.now();
+    const at = now();
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
