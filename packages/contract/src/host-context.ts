@@ -73,6 +73,50 @@ export interface Clock {
   now(): number;
 }
 
+/** Which series {@link MarketData.bars} reads. */
+export interface MarketBarsOptions {
+  /**
+   * The symbol whose history to read (bars carry it as `bar.symbol`). Omitted: the series of the
+   * newest bar the host accepted (for a one-series host, that series).
+   */
+  readonly symbol?: string;
+}
+
+/**
+ * Recent bars of one series as columns, oldest first, the newest last. Every array is a fresh copy
+ * owned by the caller (safe to keep, to hand to a worker or to mutate); `length` may be below the
+ * requested limit, and is 0 for a symbol the host has not seen.
+ */
+export interface MarketBars {
+  /** The series read (`undefined`: bars that carry no symbol). */
+  readonly symbol: string | undefined;
+  readonly length: number;
+  /** Bar start times, epoch ms, strictly increasing. */
+  readonly time: Float64Array;
+  readonly open: Float64Array;
+  readonly high: Float64Array;
+  readonly low: Float64Array;
+  readonly close: Float64Array;
+  readonly volume: Float64Array;
+  /** Every `aux` column seen in the range (e.g. `vix`); NaN where a bar lacked the key. */
+  readonly aux: Readonly<Record<string, Float64Array>>;
+}
+
+/**
+ * Read-only access to the host's recent bars, for every hook (bar sensors, `setup`, handlers,
+ * scheduled jobs). Never returns a bar after the bar being processed, and in a scheduled run never
+ * one stamped after the run's due time.
+ */
+export interface MarketData {
+  /**
+   * The newest `limit` bars (a positive integer; fewer when the host holds fewer) of one series.
+   * O(limit) per call; a bar sensor's own `window` remains the zero-copy way to read its window.
+   */
+  bars(limit: number, options?: MarketBarsOptions): MarketBars;
+  /** Symbols with a retained history, in first-seen order (bars without a symbol are not listed). */
+  symbols(): readonly string[];
+}
+
 /** The one context object every hook receives. New capabilities are added here, never as parameters. */
 export interface HostContext<Config = unknown> {
   readonly pluginId: string;
@@ -82,6 +126,8 @@ export interface HostContext<Config = unknown> {
   readonly rpc: Rpc;
   readonly cache: Cache;
   readonly clock: Clock;
+  /** Recent bars of the host's series (see {@link MarketData}). */
+  readonly market: MarketData;
   /** Aborted when the plugin is unloaded or its current call exceeds its budget. */
   readonly signal: AbortSignal;
 }

@@ -1,7 +1,14 @@
-import type { Bar, Budget, KeelPlugin, Layer, Logger, Rpc } from '@keel/contract';
+import type { Bar, Budget, KeelPlugin, Layer, Logger, MarketData, Rpc } from '@keel/contract';
+import { z } from 'zod';
 import { describeThrown, HostError } from './errors.js';
 import { createLogger, type HostLogger, scopeLogger } from './logger.js';
 import { HostRuntime, type HostRuntimeOptions } from './host-runtime.js';
+import {
+  DEFAULT_MARKET_HISTORY,
+  DEFAULT_MAX_SYMBOLS,
+  MarketHistory,
+  type MarketHistoryStats,
+} from './market-history.js';
 import { createPluginContext, type HostServices } from './plugin-context.js';
 import type { EventBus } from './services/event-bus.js';
 import { evaluatePanel, type PanelView } from './services/panel.js';
@@ -56,7 +63,33 @@ export interface HostOptions extends HostRuntimeOptions {
   lifecycleTimeoutMs?: number;
   /** Registered before any bar: see {@link Host.onBarTime}. */
   onBarTime?: BarTimeListener;
+  /** What `ctx.market` keeps and which market events the host publishes. */
+  market?: MarketOptions;
 }
+
+/** Retention of the per-series bar history behind `ctx.market`, and the `bar` event. */
+export interface MarketOptions {
+  /**
+   * Bars kept per series (symbol). Default 5 000, raised to the largest `manifest.window` of the
+   * loaded plugins; when set, exactly this many.
+   */
+  history?: number;
+  /** Most series kept (default 64); bars of further symbols still run through plugins, uncounted by `ctx.market`. */
+  maxSymbols?: number;
+  /**
+   * Publish a `bar` event (`data`: the bar) for every accepted bar, before plugins run. Off by
+   * default: it costs an event per bar. `market_open` / `market_close` are always published.
+   */
+  barEvents?: boolean;
+}
+
+const MarketOptionsSchema = z
+  .object({
+    history: z.number().int().min(2).max(10_000_000).optional(),
+    maxSymbols: z.number().int().min(1).max(100_000).optional(),
+    barEvents: z.boolean().optional(),
+  })
+  .strict();
 
 /** A plugin that made it through every load phase. */
 export interface LoadedPlugin {
@@ -144,6 +177,10 @@ export interface Host {
   runs(filter?: RunFilter): RunRecord[];
   /** Every scheduled job and when it is next due. */
   nextRuns(): NextRun[];
+  /** The recent bars plugins read as `ctx.market` (for the app and API: newest accepted bar included). */
+  readonly market: MarketData;
+  /** Retention of `ctx.market`: bars kept per series, series, bars dropped beyond `maxSymbols`. */
+  marketStats(): MarketHistoryStats;
   /**
    * Observes every scheduled run as it is recorded (the same record `runs()` returns); returns an
    * unsubscribe. Listener errors are swallowed so an observer can never disturb the scheduler.
@@ -179,6 +216,8 @@ class PluginHost implements Host {
   private readonly log: HostLogger | Logger;
   private readonly policy: QuarantinePolicy;
   private readonly pipeline: Pipeline;
+  private readonly history: MarketHistory;
+  readonly market: MarketData;
   private readonly resolveFrom: string;
   private readonly lifecycleTimeoutMs: number;
   private readonly slots = new Map<string, PluginSlot>();
@@ -188,11 +227,19 @@ class PluginHost implements Host {
   private disposed = false;
 
   constructor(options: HostOptions) {
+    const market = parseMarketOptions(options.market);
+    this.history = new MarketHistory({
+      history: market.history ?? DEFAULT_MARKET_HISTORY,
+      fixed: market.history !== undefined,
+      maxSymbols: market.maxSymbols ?? DEFAULT_MAX_SYMBOLS,
+    });
+    this.market = this.history.reader();
     this.runtime = new HostRuntime(options);
     const runtime = this.runtime;
     this.bus = runtime.bus;
     this.rpc = runtime.rpc.forCaller('api');
     this.services = {
+      market: this.market,
       bus: runtime.bus,
       busFor: (id) => runtime.bus.forPlugin(id),
       rpc: runtime.rpc.forCaller('host'),
@@ -215,6 +262,9 @@ class PluginHost implements Host {
       log: this.log,
       timingSampleEvery: sample,
       guardWindows: options.guardWindows ?? false,
+      history: this.history,
+      onAccepted:
+        market.barEvents === true ? (bar) => runtime.bus.publish('bar', barEventData(bar)) : undefined,
     });
     if (options.onBarTime) this.pipeline.onBarTime(options.onBarTime);
   }
@@ -365,13 +415,16 @@ class PluginHost implements Host {
     this.runtime.scheduler.add(
       slot.id,
       schedule,
-      ({ signal }) =>
+      ({ signal, scheduledAt }) =>
         createPluginContext({
           pluginId: slot.id,
           config: candidate.config,
           services: this.services,
           fallbackLogger: this.log,
           signal: () => AbortSignal.any([signal, lifetime]),
+          // A run sees no bar stamped after its due time, whatever the replay did meanwhile. A
+          // replaced `services.market` is the caller's to bound.
+          ...(this.services.market === this.market ? { market: this.history.reader(scheduledAt) } : {}),
         }),
       { budget: declared ? slot.manifest.budget : DEFAULT_JOB_BUDGET },
     );
@@ -611,6 +664,10 @@ class PluginHost implements Host {
     return this.pipeline.onBarTime(listener);
   }
 
+  marketStats(): MarketHistoryStats {
+    return this.history.stats();
+  }
+
   runs(filter?: RunFilter): RunRecord[] {
     return this.runtime.scheduler.runs(filter);
   }
@@ -723,6 +780,42 @@ async function withTimeout(
   } finally {
     clearTimeout(timer);
   }
+}
+
+function parseMarketOptions(input: unknown): MarketOptions {
+  const parsed = MarketOptionsSchema.safeParse(input ?? {});
+  if (parsed.success) return parsed.data as MarketOptions;
+  const issue = parsed.error.issues[0];
+  const path = ['market', ...(issue?.path ?? [])].join('.');
+  throw new HostError('HOST_INVALID_OPTION', `${path}: ${issue?.message ?? 'invalid'}`, {
+    field: path,
+    hint: 'market takes { history?: integer >= 2, maxSymbols?: integer >= 1, barEvents?: boolean }',
+  });
+}
+
+/** The `bar` event's data: the bar as plain JSON. */
+function barEventData(bar: Bar): JsonBar {
+  const data: JsonBar = {
+    time: bar.time,
+    open: bar.open,
+    high: bar.high,
+    low: bar.low,
+    close: bar.close,
+    volume: bar.volume,
+  };
+  if (bar.symbol !== undefined) data.symbol = bar.symbol;
+  if (bar.aux !== undefined) data.aux = { ...bar.aux };
+  return data;
+}
+
+interface JsonBar {
+  [key: string]: number | string | Record<string, number>;
+  time: number;
+  open: number;
+  high: number;
+  low: number;
+  close: number;
+  volume: number;
 }
 
 function checkPositiveInt(field: string, value: number): void {

@@ -24,6 +24,7 @@ import { BarRing } from './ring-window.js';
 import { type RecordBuilder, recordBuilder } from './record-builder.js';
 import { immutableBar } from './immutable-bar.js';
 import { type BarCursor, createBarCursor, createLiveStep, type LiveStep } from './live-views.js';
+import type { MarketHistory } from './market-history.js';
 import type { WorkerPlugin } from './worker-plugin.js';
 
 /** Why the host refused a bar: the contract's reasons plus time going backwards or standing still. */
@@ -64,6 +65,10 @@ export interface PipelineOptions {
   /** Time one sync call in this many (async calls are always timed). */
   readonly timingSampleEvery: number;
   readonly guardWindows: boolean;
+  /** Per-series bar history behind `ctx.market`; every accepted bar is written into it. */
+  readonly history: MarketHistory;
+  /** Called with every accepted bar before plugins run (the `bar` event), when bar events are on. */
+  readonly onAccepted?: ((bar: Bar) => void) | undefined;
 }
 
 interface LayerGroup {
@@ -145,11 +150,15 @@ export class Pipeline {
   // Read on every call: kept as own fields rather than loaded through `options` each time.
   private readonly sampleEvery: number;
   private readonly guardWindows: boolean;
+  private readonly history: MarketHistory;
+  private readonly onAccepted: ((bar: Bar) => void) | undefined;
 
   constructor(options: PipelineOptions) {
     this.options = options;
     this.sampleEvery = options.timingSampleEvery;
     this.guardWindows = options.guardWindows;
+    this.history = options.history;
+    this.onAccepted = options.onAccepted;
   }
 
   get busy(): boolean {
@@ -170,6 +179,7 @@ export class Pipeline {
 
   add(slot: PluginSlot): void {
     this.ring.ensureCapacity(slot.manifest.window);
+    this.history.fit(slot.manifest.window);
     const slots = [...this.plan.slots, slot].sort((a, b) => a.rank - b.rank || a.order - b.order);
     const groups: LayerGroup[] = [];
     for (let i = 0; i < slots.length; ) {
@@ -222,6 +232,7 @@ export class Pipeline {
     if (this.busy)
       throw new HostError('HOST_BUSY', 'reset() called while a step is still running; await it first');
     this.ring.clear();
+    this.history.clear();
     this.index = 0;
     this.lastTime = Number.NEGATIVE_INFINITY;
     this.rejectedTotal = 0;
@@ -268,17 +279,23 @@ export class Pipeline {
       const check = validateBar(bar);
       if (!check.ok) return this.reject(check.reason, check.field, check.value, check.message);
     }
-    if (bar.time <= this.lastTime) {
+    // Time never goes back; bars of different symbols may share one (the time of a symbol's own
+    // series must still increase, which only needs checking when the time repeats).
+    if (bar.time <= this.lastTime && (bar.time < this.lastTime || !this.history.isNewForSeries(bar))) {
       return this.reject(
         'time_not_increasing',
         'time',
         bar.time,
-        `time ${bar.time} is not after the previous bar's ${this.lastTime}`,
+        bar.time < this.lastTime
+          ? `time ${bar.time} is before the previous bar's ${this.lastTime}`
+          : `time ${bar.time} repeats the previous ${bar.symbol ?? 'unnamed'} bar's`,
       );
     }
     this.lastTime = bar.time;
     this.current.bar = bar;
     this.ring.push(bar);
+    this.history.push(bar);
+    if (this.onAccepted !== undefined) this.onAccepted(bar);
     const index = this.index++;
     if (this.barTimeListeners.length > 0) this.tellBarTime(bar.time, index);
     const plan = this.plan;

@@ -1,4 +1,4 @@
-import type { Bus, Cache, Clock, HostContext, Logger, Rpc } from '@keel/contract';
+import type { Bus, Cache, Clock, HostContext, Logger, MarketBars, MarketData, Rpc } from '@keel/contract';
 import { HostError } from './errors.js';
 import type { HostLogger } from './logger.js';
 import { scopeLogger } from './logger.js';
@@ -14,6 +14,8 @@ export interface HostServices {
   cacheFor(pluginId: string): Cache;
   clock: Clock;
   logger: HostLogger | Logger;
+  /** Recent bars (`ctx.market`); the host's own per-series history by default. */
+  market: MarketData;
   /**
    * Optional: a bus whose events carry `source: pluginId`. The contract `Bus.publish(type, data)`
    * has no source argument, so a shared `bus` cannot tell publishers apart; preferred over `bus`.
@@ -31,6 +33,8 @@ export interface PluginContextInput<Config> {
   readonly fallbackLogger: HostLogger | Logger;
   /** Current signal: the running call's while `onBar` is in progress, else the plugin's lifetime signal. */
   readonly signal: () => AbortSignal;
+  /** Overrides `services.market` for this context: a scheduled run's reader bounded by its due time. */
+  readonly market?: MarketData | undefined;
 }
 
 /** Builds the one context object a plugin's hooks receive. The object is frozen and built once per plugin. */
@@ -41,6 +45,7 @@ export function createPluginContext<Config>(input: PluginContextInput<Config>): 
   const rpc = services.rpcFor?.(pluginId) ?? services.rpc ?? unavailableRpc(pluginId);
   const cache = services.cacheFor?.(pluginId) ?? unavailableCache(pluginId);
   const clock = services.clock ?? unavailableClock(pluginId);
+  const market = input.market ?? services.market ?? unavailableMarket(pluginId);
   const signal = input.signal;
   return Object.freeze({
     pluginId,
@@ -50,6 +55,7 @@ export function createPluginContext<Config>(input: PluginContextInput<Config>): 
     rpc,
     cache,
     clock,
+    market,
     get signal(): AbortSignal {
       return signal();
     },
@@ -99,6 +105,17 @@ function unavailableClock(pluginId: string): Clock {
   return Object.freeze({
     now(): never {
       throw unavailable('clock', 'now', pluginId);
+    },
+  });
+}
+
+function unavailableMarket(pluginId: string): MarketData {
+  return Object.freeze({
+    bars(): MarketBars {
+      throw unavailable('market', 'bars', pluginId);
+    },
+    symbols(): never {
+      throw unavailable('market', 'symbols', pluginId);
     },
   });
 }

@@ -9,11 +9,16 @@ import {
   type JsonValue,
   type LogFields,
   type Logger,
+  type MarketBars,
+  type MarketBarsOptions,
+  type MarketData,
   type Rpc,
   type RpcHandler,
   type Unsubscribe,
 } from '@keel/contract';
 import { describeThrown, HostError, type HostErrorCode } from './errors.js';
+import { checkLimit, checkSymbol, emptyBars, readRingBars } from './market-history.js';
+import type { BarRing } from './ring-window.js';
 import { BusError, CacheError, RpcError } from './services/errors.js';
 import {
   type HostMessage,
@@ -45,6 +50,8 @@ export class WorkerServices {
   /** `rpc.register` is answered asynchronously: setup waits for these before reporting ready. */
   private registrations: Array<Promise<unknown>> = [];
   private clockNow: number;
+  /** The worker's copy of the plugin's window: what `ctx.market` can read in this thread. */
+  private ring: BarRing | undefined;
 
   constructor(input: {
     port: MessagePort;
@@ -64,8 +71,41 @@ export class WorkerServices {
       rpc: this.rpc(),
       cache: this.cache(),
       clock: Object.freeze({ now: () => this.clockNow }),
+      market: this.market(),
       get signal(): AbortSignal {
         return signal();
+      },
+    });
+  }
+
+  /** Backs `ctx.market` with the worker's window ring. */
+  attachRing(ring: BarRing): void {
+    this.ring = ring;
+  }
+
+  // Synchronous reads cannot cross to the host thread: a worker plugin's `ctx.market` serves the
+  // bars it was sent (its own window, at most `manifest.window` of them), filtered by symbol.
+  private market(): MarketData {
+    const read = (limit: number, options?: MarketBarsOptions): MarketBars => {
+      checkLimit(limit);
+      const ring = this.ring;
+      const newest = ring === undefined || ring.count === 0 ? undefined : ring.symbolAt(ring.start(1));
+      const symbol = options?.symbol === undefined ? newest : checkSymbol(options.symbol);
+      if (ring === undefined) return emptyBars(symbol);
+      return readRingBars(ring, limit, symbol, Number.POSITIVE_INFINITY, true);
+    };
+    return Object.freeze({
+      bars: read,
+      symbols: (): readonly string[] => {
+        const ring = this.ring;
+        const seen = new Set<string>();
+        if (ring !== undefined) {
+          for (let k = ring.count; k >= 1; k--) {
+            const s = ring.symbolAt(ring.start(k));
+            if (s !== undefined) seen.add(s);
+          }
+        }
+        return Object.freeze([...seen]);
       },
     });
   }

@@ -69,6 +69,7 @@ async function serve(plugin: KeelPlugin, config: unknown, windowSize: number): P
   const ctx = services.ctx;
   const ring = new BarRing(windowSize);
   const view = Object.freeze(new RingWindow(ring, windowSize));
+  services.attachRing(ring);
   // Service traffic (replies, events, invocations) is handled even while setup or onBar awaits.
   port?.on('message', (message: HostMessage) => {
     if (services.handle(message)) return;

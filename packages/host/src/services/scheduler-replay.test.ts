@@ -3,6 +3,7 @@ import { createNyseCalendar } from '@keel/calendar';
 import type { HostContext, Logger } from '@keel/contract';
 import { expect, it } from 'vitest';
 import { describeWithSharedData, sharedDataPath } from '../../../../test-support/shared-data.js';
+import { MarketHistory } from '../market-history.js';
 import { createEventBus } from './event-bus.js';
 import { createManualClock } from './manual-clock.js';
 import { createMemoryCacheStore } from './memory-cache.js';
@@ -51,6 +52,7 @@ describeWithSharedData('scheduler replay over SPY_5m.csv', () => {
       rpc: createRpcRegistry().forCaller('eod'),
       cache: createMemoryCacheStore({ clock }).forPlugin('eod'),
       clock,
+      market: new MarketHistory({ history: 10, fixed: true, maxSymbols: 1 }).reader(),
       signal,
     });
     const seenAt: number[] = [];

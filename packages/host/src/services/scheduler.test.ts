@@ -9,6 +9,7 @@ import type {
   ScheduleTick,
 } from '@keel/contract';
 import { afterEach, describe, expect, it, vi } from 'vitest';
+import { MarketHistory } from '../market-history.js';
 import { createEventBus } from './event-bus.js';
 import { createManualClock, systemClock } from './manual-clock.js';
 import { createMemoryCacheStore } from './memory-cache.js';
@@ -26,7 +27,18 @@ const silent: Logger = { debug() {}, info() {}, warn() {}, error() {} };
 function contextFor(pluginId: string, clock: Clock, bus: Bus = createEventBus({ clock })): JobContextFactory {
   const rpc = createRpcRegistry().forCaller(pluginId);
   const cache = createMemoryCacheStore({ clock }).forPlugin(pluginId);
-  return ({ signal }): HostContext => ({ pluginId, config: {}, log: silent, bus, rpc, cache, clock, signal });
+  const market = new MarketHistory({ history: 10, fixed: true, maxSymbols: 1 }).reader();
+  return ({ signal }): HostContext => ({
+    pluginId,
+    config: {},
+    log: silent,
+    bus,
+    rpc,
+    cache,
+    clock,
+    market,
+    signal,
+  });
 }
 
 function job(

@@ -27,6 +27,8 @@ export interface JobContextInfo {
   readonly job: string;
   /** Aborted when the run exceeds its budget or the plugin is removed. */
   readonly signal: AbortSignal;
+  /** The run's due time (`tick.scheduledAt`): what it may see of the data ends here. */
+  readonly scheduledAt: number;
 }
 
 export type JobContextFactory<Config = unknown> = (info: JobContextInfo) => HostContext<Config>;
@@ -438,7 +440,7 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
 
     let result: unknown;
     try {
-      const ctx = job.context({ plugin: job.plugin, job: job.name, signal: controller.signal });
+      const ctx = job.context({ plugin: job.plugin, job: job.name, signal: controller.signal, scheduledAt });
       result = job.entry.run(ctx, tick);
     } catch (thrown) {
       record(failed(thrown));
