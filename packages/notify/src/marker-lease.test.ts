@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { makeAlerts } from '../test/loopback.js';
+import { createVirtualClock } from '../test/virtual-clock.js';
 import { dispatchAlerts, drainOutbox } from './dispatch.js';
 import type { Outbox } from './outbox.js';
 import { createSqliteOutbox } from './sqlite-outbox.js';
@@ -128,13 +129,16 @@ describe('marker leases (§19.8)', () => {
 
 describe('marker leases with paced (wait-mode) rate limits', () => {
   it('takes each lease only after the rate-limit wait, so waiting never eats the lease', async () => {
+    // On an injected clock: the rate-limit waits advance it, so the instants below are the schedule
+    // itself, whatever the machine's speed.
+    const clock = createVirtualClock();
     const inner = createMemoryMarkerStore();
     const leasedAt: number[] = [];
     const markers: MarkerStore = {
       has: (ns, key, o) => inner.has(ns, key, o),
       record: (ns, key, meta, o) => inner.record(ns, key, meta, o),
       acquireLease: (ns, key, o) => {
-        leasedAt.push(performance.now());
+        leasedAt.push(clock.now());
         return inner.acquireLease!(ns, key, o);
       },
     };
@@ -144,7 +148,7 @@ describe('marker leases with paced (wait-mode) rate limits', () => {
       secrets: [],
       missingConfig: () => [],
       async send(): Promise<readonly DeliveryOutcome[]> {
-        sentAt.push(performance.now());
+        sentAt.push(clock.now());
         return [{ ok: true, provider: 'console' }];
       },
     };
@@ -155,11 +159,15 @@ describe('marker leases with paced (wait-mode) rate limits', () => {
       retry: noRetry,
       rateLimits: { console: { perMinute: 600, burst: 1 } },
       rateLimitMode: 'wait',
+      now: clock.now,
+      sleep: clock.sleep,
     });
     expect(result.sent).toHaveLength(4);
-    expect(sentAt[3]! - sentAt[0]!).toBeGreaterThanOrEqual(250);
-    // Each lease is taken right before its send, not before the ~100 ms wait that precedes it.
-    for (let i = 0; i < 4; i++) expect(sentAt[i]! - leasedAt[i]!).toBeLessThan(50);
+    const start = sentAt[0] as number;
+    expect(sentAt.map((t) => t - start)).toEqual([0, 100, 200, 300]);
+    // Each lease is taken at the instant of its send, after the ~100 ms wait that precedes it, not before.
+    expect(leasedAt).toEqual(sentAt);
+    expect(clock.slept.reduce((a, b) => a + b, 0)).toBe(300);
   });
 });
 
