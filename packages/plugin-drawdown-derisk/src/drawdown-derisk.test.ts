@@ -65,13 +65,19 @@ describe('drawdown-derisk', () => {
     await host.load([createDrawdownDerisk()]);
     const bars = flat([100, 120, ...Array.from({ length: 30 }, (_, i) => 110 - i)]);
     let last: Record<string, unknown> = {};
-    await host.replay(bars, { onStep: (s) => void (last = s.plugins['drawdown-derisk']!) });
+    await host.replay(bars, {
+      onStep: (s) => {
+        last = s.plugins['drawdown-derisk']!;
+      },
+    });
     expect(last).toMatchObject({ highWaterMark: 120, highWaterTime: bars[1]!.time, barsSinceHigh: 30 });
     expect(last.drawdown as number).toBeCloseTo(1 - 81 / 120, 12);
     host.reset();
     await host.replay(flat([81, 80]), {
       reset: false,
-      onStep: (s) => void (last = s.plugins['drawdown-derisk']!),
+      onStep: (s) => {
+        last = s.plugins['drawdown-derisk']!;
+      },
     });
     expect(last).toMatchObject({ highWaterMark: 81, barsSinceHigh: 1 });
     await host.dispose();
