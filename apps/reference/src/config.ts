@@ -1,64 +1,83 @@
+import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { KeelError } from '@keel/contract';
-import { z } from 'zod';
+import { type core, z } from 'zod';
+import { closestName } from './closest-name.js';
+import { PluginEntrySchema } from './plugin-entries.js';
 
-const PluginEntrySchema = z.object({
-  /** A package name or a path relative to the config file. */
-  plugin: z.string().min(1),
-  config: z.unknown().optional(),
-  enabled: z.boolean().default(true),
-});
+const DataSchema = z
+  .strictObject({
+    source: z
+      .string()
+      .min(1)
+      .default('sample')
+      .describe(
+        '`sample` (embedded 5-minute bars on real NYSE sessions) or a CSV path relative to this file',
+      ),
+    sessions: z.number().int().min(1).max(5000).default(60).describe('Trading sessions of sample data'),
+    symbol: z.string().min(1).default('SAMPLE').describe('Symbol stamped on every bar'),
+    seed: z.number().int().default(7).describe('Seed of the sample data'),
+  })
+  .describe('The bars to replay');
 
-export const AppConfigSchema = z.object({
-  $comment: z.string().optional(),
-  data: z
-    .object({
-      /** `sample` (embedded synthetic 5-minute bars on NYSE sessions) or a CSV path. */
-      source: z.string().min(1).default('sample'),
-      /** Trading sessions of sample data. */
-      sessions: z.number().int().min(1).max(5000).default(60),
-      symbol: z.string().min(1).default('SAMPLE'),
-      seed: z.number().int().default(7),
-    })
-    .default({ source: 'sample', sessions: 60, symbol: 'SAMPLE', seed: 7 }),
-  plugins: z.array(PluginEntrySchema).default([]),
-  cache: z
-    .object({ path: z.string().min(1).default('.keel/cache.sqlite') })
-    .default({ path: '.keel/cache.sqlite' }),
-  artifacts: z
-    .object({
-      strategyProfile: z.string().optional(),
-      /** A mount config in the QuantPlatformKit format; `STRATEGY_PLUGIN_MOUNTS_JSON` overrides it. */
-      mounts: z.unknown().optional(),
-    })
-    .optional(),
-  notify: z
-    .object({
-      /** Channel list (§19.1), e.g. `console` or `console,telegram`. Credentials come from the environment. */
-      channels: z.string().default('console'),
-      locales: z
-        .array(z.enum(['en-US', 'zh-CN']))
-        .min(1)
-        .default(['en-US']),
-      context: z
-        .object({
-          platform: z.string().optional(),
-          account: z.string().optional(),
-          deployment: z.string().optional(),
-          service: z.string().optional(),
-          strategy: z.string().optional(),
-        })
-        .default({}),
-      markers: z.object({ path: z.string().min(1) }).default({ path: '.keel/alert-markers.sqlite' }),
-    })
-    .default({
+const NotifySchema = z
+  .strictObject({
+    channels: z
+      .string()
+      .default('console')
+      .describe('Channel list, e.g. `console` or `console,telegram`; credentials come from the environment'),
+    locales: z
+      .array(z.enum(['en-US', 'zh-CN']))
+      .min(1)
+      .default(['en-US'])
+      .describe('Locales of the notification lines; alerts use the first'),
+    context: z
+      .strictObject({
+        platform: z.string().optional(),
+        account: z.string().optional(),
+        deployment: z.string().optional(),
+        service: z.string().optional(),
+        strategy: z.string().optional(),
+      })
+      .default({})
+      .describe('The `[context]` prefix of alert subjects'),
+    markers: z
+      .strictObject({ path: z.string().min(1).describe('SQLite file of alert de-duplication markers') })
+      .default({ path: '.keel/alert-markers.sqlite' }),
+  })
+  .describe('Alerts');
+
+export const AppConfigSchema = z
+  .strictObject({
+    $schema: z.string().optional().describe('The JSON Schema of this file, for editors'),
+    $comment: z.string().optional(),
+    data: DataSchema.default({ source: 'sample', sessions: 60, symbol: 'SAMPLE', seed: 7 }),
+    plugins: z.array(PluginEntrySchema).default([]).describe('Plugins, loaded in this order'),
+    cache: z
+      .strictObject({
+        path: z.string().min(1).default('.keel/cache.sqlite').describe('The host’s plugin cache'),
+      })
+      .default({ path: '.keel/cache.sqlite' }),
+    artifacts: z
+      .strictObject({
+        strategyProfile: z.string().optional().describe('Only mounts of this strategy'),
+        mounts: z
+          .unknown()
+          .optional()
+          .describe('A QuantPlatformKit mount config; `STRATEGY_PLUGIN_MOUNTS_JSON` overrides it'),
+      })
+      .optional()
+      .describe('Strategy artifacts (`latest_signal.json` files) to load'),
+    notify: NotifySchema.default({
       channels: 'console',
       locales: ['en-US'],
       context: {},
       markers: { path: '.keel/alert-markers.sqlite' },
     }),
-});
+  })
+  .describe('Keel reference app config (keel.config.json)');
 export type AppConfig = z.output<typeof AppConfigSchema>;
 
 export class ConfigError extends KeelError<'CONFIG_NOT_FOUND' | 'CONFIG_INVALID_JSON' | 'CONFIG_INVALID'> {}
@@ -67,11 +86,35 @@ export interface LoadedConfig {
   readonly config: AppConfig;
   /** Directory relative paths in the config are resolved against. */
   readonly baseDir: string;
-  readonly file: string;
+  /** The config file; `null` for the built-in default when no file was given or found. */
+  readonly file: string | null;
+  /** Where relative state paths (`cache.path`, `notify.markers.path`) resolve; default `baseDir`. */
+  readonly stateDir?: string;
+}
+
+/** The config shipped inside the app package: embedded sample bars, the example plugins, sample artifacts. */
+export const BUILTIN_CONFIG_FILE = fileURLToPath(new URL('../keel.config.json', import.meta.url));
+
+/** An absolute state path (cache, markers) for a path written in the config. */
+export function statePath(loaded: LoadedConfig, file: string): string {
+  return path.resolve(loaded.stateDir ?? loaded.baseDir, file);
+}
+
+/**
+ * The config the CLI uses: `--config FILE` when given; else `keel.config.json` in the current
+ * folder; else the built-in one, whose state (cache, markers) then lives in `./.keel`, never
+ * inside the installed package.
+ */
+export async function resolveConfig(file: string | undefined, cwd = process.cwd()): Promise<LoadedConfig> {
+  if (file !== undefined) return loadConfig(path.resolve(cwd, file));
+  const local = path.join(cwd, 'keel.config.json');
+  if (existsSync(local)) return loadConfig(local);
+  const builtin = await loadConfig(BUILTIN_CONFIG_FILE);
+  return { ...builtin, file: null, stateDir: cwd };
 }
 
 /** Reads and validates a config file; every error names the file and the offending field. */
-export async function loadConfig(file: string): Promise<LoadedConfig> {
+export async function loadConfig(file: string): Promise<LoadedConfig & { file: string }> {
   const absolute = path.resolve(file);
   let text: string;
   try {
@@ -80,7 +123,7 @@ export async function loadConfig(file: string): Promise<LoadedConfig> {
     throw new ConfigError('CONFIG_NOT_FOUND', `config file ${absolute} cannot be read`, {
       field: 'config',
       value: absolute,
-      hint: 'pass --config <file>, or run from apps/reference where keel.config.json lives',
+      hint: 'pass --config <file>, or leave it out to use ./keel.config.json or the built-in config',
       cause: error,
     });
   }
@@ -97,13 +140,49 @@ export async function loadConfig(file: string): Promise<LoadedConfig> {
       },
     );
   }
+  return { config: parseAppConfig(raw, absolute), baseDir: path.dirname(absolute), file: absolute };
+}
+
+/** Validates a parsed config; `where` names the file in errors. */
+export function parseAppConfig(raw: unknown, where: string): AppConfig {
   const parsed = AppConfigSchema.safeParse(raw);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    const field = (issue?.path ?? []).join('.') || '(root)';
-    throw new ConfigError('CONFIG_INVALID', `${absolute}: ${field}: ${issue?.message ?? 'invalid'}`, {
+  if (parsed.success) return parsed.data;
+  // An unknown key is usually why a required one is "missing" (`plugn` for `plugin`): report it first.
+  const issue = parsed.error.issues.find((i) => i.code === 'unrecognized_keys') ?? parsed.error.issues[0];
+  if (issue?.code === 'unrecognized_keys') {
+    const key = issue.keys[0] ?? '';
+    const field = [...issue.path, key].join('.');
+    const valid = validKeysAt(issue.path);
+    const near = closestName(key, valid);
+    throw new ConfigError('CONFIG_INVALID', `${where}: ${field}: unknown key ${JSON.stringify(key)}`, {
       field,
+      value: key,
+      hint: `${near === undefined ? '' : `did you mean "${near}"? `}valid keys here: ${valid.join(', ')}`,
     });
   }
-  return { config: parsed.data, baseDir: path.dirname(absolute), file: absolute };
+  const field = (issue?.path ?? []).join('.') || '(root)';
+  throw new ConfigError('CONFIG_INVALID', `${where}: ${field}: ${issue?.message ?? 'invalid'}`, { field });
+}
+
+/** The keys the schema allows in the object at `at` (for the unknown-key hint). */
+export function validKeysAt(at: readonly PropertyKey[]): string[] {
+  let schema: core.$ZodType = AppConfigSchema;
+  for (const segment of at) {
+    schema = unwrap(schema);
+    if (schema instanceof z.ZodObject) {
+      const next = (schema.shape as Record<string, core.$ZodType>)[String(segment)];
+      if (next === undefined) return [];
+      schema = next;
+    } else if (schema instanceof z.ZodArray) {
+      schema = schema.element as core.$ZodType;
+    } else return [];
+  }
+  schema = unwrap(schema);
+  return schema instanceof z.ZodObject ? Object.keys(schema.shape) : [];
+}
+
+function unwrap(schema: core.$ZodType): core.$ZodType {
+  let s = schema;
+  while (s instanceof z.ZodDefault || s instanceof z.ZodOptional) s = s.unwrap() as core.$ZodType;
+  return s;
 }

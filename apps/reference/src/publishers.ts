@@ -7,8 +7,14 @@ import { createWebhookPublisher, webhookOptionsFromEnv } from '@keel/notify-webh
 
 type Env = Readonly<Record<string, string | undefined>>;
 
-const FACTORIES: Record<string, (env: Env) => Publisher> = {
-  console: () => createConsolePublisher(),
+/** Where the console channel prints (default stdout; `--json` moves it to stderr so stdout stays JSON). */
+export interface PublisherOptions {
+  readonly consoleStream?: NodeJS.WritableStream;
+}
+
+const FACTORIES: Record<string, (env: Env, options: PublisherOptions) => Publisher> = {
+  console: (_env, options) =>
+    createConsolePublisher(options.consoleStream === undefined ? {} : { stream: options.consoleStream }),
   file: (env) => createFilePublisher({ path: env.KEEL_ALERT_FILE ?? '.keel/alerts.jsonl' }),
   email: (env) => createEmailPublisher(emailOptionsFromEnv(env)),
   sms: (env) => createSmsPublisher(smsOptionsFromEnv(env)),
@@ -25,9 +31,10 @@ const FACTORIES: Record<string, (env: Env) => Publisher> = {
 export function publishersFor(
   channels: string,
   env: Env = process.env,
+  options: PublisherOptions = {},
 ): { channels: string[]; publishers: Publisher[] } {
   const names = channelNames(channels);
-  return { channels: names, publishers: names.map((name) => FACTORIES[name]!(env)) };
+  return { channels: names, publishers: names.map((name) => FACTORIES[name]!(env, options)) };
 }
 
 /** The configured channel list, validated and in dispatch order, without creating any publisher. */

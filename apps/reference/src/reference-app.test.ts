@@ -4,8 +4,8 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { AppConfigSchema, type LoadedConfig, loadConfig } from './config.js';
-import { runReplay } from './run-replay.js';
-import { runSignals } from './run-signals.js';
+import { printReplayReport, runReplay } from './run-replay.js';
+import { printSignalsReport, runSignals } from './run-signals.js';
 
 const appDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 let dir: string;
@@ -37,10 +37,12 @@ async function defaultConfig(sessions: number): Promise<LoadedConfig> {
 describe('reference app', () => {
   it('replays the embedded sample through the example plugins with a @close job per session', async () => {
     const lines: string[] = [];
-    const outcome = await runReplay(await defaultConfig(5), (l) => lines.push(l));
-    expect(outcome.loadErrors).toBe(0);
-    expect(outcome.jobRuns).toBe(5);
-    expect(outcome.bars).toBeGreaterThanOrEqual(5 * 42);
+    const report = await runReplay(await defaultConfig(5));
+    printReplayReport(report, (l) => lines.push(l));
+    expect(report.loadErrors).toEqual([]);
+    expect(report.runs).toEqual({ total: 5, succeeded: 5 });
+    expect(report.accepted).toBeGreaterThanOrEqual(5 * 42);
+    expect(report.data.total).toBe(report.processed);
     const text = lines.join('\n');
     expect(text).toContain('atr-burst@0.1.0 (L2)');
     expect(text).toContain('Scheduled runs: 5 (5 succeeded)');
@@ -51,9 +53,10 @@ describe('reference app', () => {
   it('loads the bundled artifacts fail-closed and de-duplicates alerts across runs', async () => {
     const config = await defaultConfig(1);
     const first: string[] = [];
-    const one = await runSignals(config, (l) => first.push(l));
+    const one = await runSignals(config);
+    printSignalsReport(config, one, (l) => first.push(l));
     expect(one.signals).toBe(2);
-    expect(one.alerts?.sent).toHaveLength(1);
+    expect(one.alerts?.sent).toBe(1);
     expect(first.join('\n')).toContain('需要通知');
     const written = (await readFile(path.join(dir, 'alerts.jsonl'), 'utf8')).trim().split('\n');
     expect(written).toHaveLength(1);
@@ -62,8 +65,8 @@ describe('reference app', () => {
     expect(JSON.stringify(alert)).toContain(
       'strategy_plugin_file_alert/keel-reference/tqqq_growth_income/crisis_response_shadow',
     );
-    const second = await runSignals(config, () => {});
-    expect(second.alerts?.sent).toHaveLength(0);
+    const second = await runSignals(config);
+    expect(second.alerts?.sent).toBe(0);
     expect(second.alerts?.skipped.map((r) => r.reason)).toEqual(['duplicate_alert']);
     expect((await readFile(path.join(dir, 'alerts.jsonl'), 'utf8')).trim().split('\n')).toHaveLength(1);
   });
