@@ -1,0 +1,70 @@
+import type { KeelPlugin } from '@keel/contract';
+import type { PluginEntry } from '@keel/host';
+import { createScheduledPlugin } from './dialects/scheduled.js';
+import { createSensorPlugin } from './dialects/sensor.js';
+import { createServicePlugin } from './dialects/service.js';
+import { loadMessage, PythonError } from './errors.js';
+import { type InspectResult, inspectPlugin } from './inspect-plugin.js';
+import { type PythonPluginOptions, type ResolvedPlugin, resolvePluginOptions } from './options.js';
+
+/**
+ * A Python plugin class as an ordinary host `PluginEntry`: `'plugins/x.py:Class'` or the options
+ * object. The class is imported once here (in a short-lived interpreter) to learn its dialect and
+ * manifest; each host that loads the entry gets its own long-lived process at `setup`. Anything
+ * wrong (no interpreter, a syntax or import error, not a dialect, no pandas) becomes that entry's
+ * load error with a hint, never a throw from this call.
+ *
+ * ```ts
+ * await host.load([pythonPlugin('plugins/momentum_plugin.py:MomentumPlugin')]);
+ * ```
+ */
+export function pythonPlugin(spec: string | PythonPluginOptions): PluginEntry {
+  let resolved: ResolvedPlugin;
+  try {
+    resolved = resolvePluginOptions(spec);
+  } catch (error) {
+    const failure =
+      error instanceof PythonError ? error : new PythonError('PYTHON_INVALID_OPTIONS', String(error));
+    return { plugin: failingFactory(failure) };
+  }
+  const inspected = inspectPlugin(resolved);
+  const enabled = resolved.options.enabled ?? (inspected.ok ? inspected.info.enabled : undefined);
+  const entry: PluginEntry = {
+    plugin: factoryFor(resolved, inspected),
+    ...(enabled === undefined ? {} : { enabled }),
+  };
+  return entry;
+}
+
+/** The dialect's Keel plugin for an inspected class (a fresh closure, and so a fresh process, per call). */
+export function createPythonPlugin(resolved: ResolvedPlugin, inspected: InspectResult): KeelPlugin {
+  if (!inspected.ok) throw loadFailure(inspected.error);
+  const info = inspected.info;
+  switch (info.dialect) {
+    case 'sensor':
+      return createSensorPlugin(resolved, info);
+    case 'scheduled':
+      return createScheduledPlugin(resolved, info);
+    case 'service':
+      return createServicePlugin(resolved, info);
+  }
+}
+
+function factoryFor(resolved: ResolvedPlugin, inspected: InspectResult): () => KeelPlugin {
+  return () => createPythonPlugin(resolved, inspected);
+}
+
+function failingFactory(error: PythonError): () => KeelPlugin {
+  return () => {
+    throw loadFailure(error);
+  };
+}
+
+function loadFailure(error: PythonError): PythonError {
+  // The host keeps only the message of a factory's throw: the hint rides in it.
+  return new PythonError(error.code, loadMessage(error), {
+    ...(error.field === undefined ? {} : { field: error.field }),
+    ...(error.hint === undefined ? {} : { hint: error.hint }),
+    cause: error,
+  });
+}

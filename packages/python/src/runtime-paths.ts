@@ -1,0 +1,26 @@
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+// `src/` and `dist/` both sit beside `python/` in the package, so one relative path serves both.
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', 'python');
+
+/** The folder holding `keel_runtime` (the bootstrap and protocol) — put on the child's `sys.path`. */
+export const RUNTIME_DIR = root;
+/** Keel's dialect modules (`plugins`, `optifire.*`, `prism_host`): last on `sys.path`. */
+export const SHIMS_DIR = path.join(root, 'shims');
+export const BOOTSTRAP = path.join(root, 'keel_runtime', 'bootstrap.py');
+
+/** Environment of every plugin process: one BLAS thread and one malloc arena keep `RLIMIT_AS` meaningful. */
+export function childEnv(spec: unknown, env: NodeJS.ProcessEnv = process.env): NodeJS.ProcessEnv {
+  return {
+    ...env,
+    KEEL_PY_SPEC: JSON.stringify(spec),
+    PYTHONUNBUFFERED: '1',
+    PYTHONDONTWRITEBYTECODE: '1',
+    PYTHONIOENCODING: 'utf-8',
+    OPENBLAS_NUM_THREADS: '1',
+    OMP_NUM_THREADS: '1',
+    MKL_NUM_THREADS: '1',
+    MALLOC_ARENA_MAX: '1',
+  };
+}
