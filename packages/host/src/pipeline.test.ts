@@ -150,14 +150,22 @@ describe('pipeline isolation', () => {
     const host = hostWith();
     const signals: AbortSignal[] = [];
     let sameAsCtx = true;
+    let lateSawAbort: boolean | undefined;
     await host.load([
       badPlugin(
         'waits',
         async ({ signal, ctx, step }) => {
           signals.push(signal);
           sameAsCtx &&= signal === ctx.signal;
-          if (step.index === 1) await new Promise((resolve) => setTimeout(resolve, 50));
-          sameAsCtx &&= signal === ctx.signal;
+          if (step.index === 1) {
+            // Bar 1 outlives its budget: it waits for its own signal, which only the timeout fires.
+            // ctx.signal has moved on by then (the call is over); args.signal still answers for it.
+            await new Promise((resolve) => signal.addEventListener('abort', resolve));
+            lateSawAbort = signal.aborted;
+          } else {
+            await Promise.resolve();
+            sameAsCtx &&= signal === ctx.signal;
+          }
           return { active: false, score: 0, status: signal.aborted ? 'aborted' : 'ok' };
         },
         { budget: { timeoutMs: 10 } },
@@ -175,6 +183,7 @@ describe('pipeline isolation', () => {
     expect(new Set(signals).size).toBe(3);
     expect(signals.map((x) => x.aborted)).toEqual([false, true, false]);
     expect(sameAsCtx).toBe(true);
+    expect(lateSawAbort).toBe(true);
     expect(host.plugins()[1]?.stats.errors).toBe(0);
   });
 });
@@ -209,20 +218,27 @@ describe('sync and async steps', () => {
   it('runs the async plugins of one layer together and later layers after them, in order', async () => {
     const host = hostWith();
     const log: string[] = [];
-    const slow = (id: string, ms: number): KeelPlugin =>
+    // slow-a finishes only after slow-b has: run one after the other, slow-a would never end (and
+    // time out); run together, the order below is the only one possible, on any machine.
+    let bDone!: () => void;
+    const bEnded = new Promise<void>((resolve) => {
+      bDone = resolve;
+    });
+    const slow = (id: string, wait: () => Promise<void>, done: () => void = () => {}): KeelPlugin =>
       badPlugin(
         id,
         async () => {
           log.push(`start ${id}`);
-          await new Promise((r) => setTimeout(r, ms));
+          await wait();
           log.push(`end ${id}`);
+          done();
           return { active: false, score: 0, status: id };
         },
         { layer: 'L1' },
       );
     await host.load([
-      slow('slow-a', 30),
-      slow('slow-b', 1),
+      slow('slow-a', () => bEnded),
+      slow('slow-b', () => Promise.resolve(), bDone),
       badPlugin(
         'reader',
         ({ step }) => {

@@ -85,5 +85,5 @@ describe('recordBuilder', () => {
         'b-2': { active: true, score: 0.5, status: 'ok' },
       },
     });
-  });
+  }, 90_000); // a child process, tsx start-up included: the test's limit covers the child's own
 });

@@ -287,17 +287,17 @@ await host.dispose();
 console.log('disposed after ' + ok + ' clean steps');
 `,
     );
-    const started = Date.now();
+    // A thread left behind keeps the child alive until execFile kills it at the (generous) limit,
+    // which shows as a non-zero code; how long a healthy child takes to exit is not asserted.
     const { stdout, code } = await new Promise<{ stdout: string; code: number | null }>((resolve) => {
       execFile(
         process.execPath,
         ['--conditions=@keel/source', '--import', 'tsx', script],
-        { cwd: path.join(here, '..'), timeout: 15_000 },
+        { cwd: path.join(here, '..'), timeout: 60_000 },
         (error, out) => resolve({ stdout: out, code: error ? ((error as { code?: number }).code ?? -1) : 0 }),
       );
     });
     expect(stdout.trim()).toBe('disposed after 20 clean steps');
     expect(code).toBe(0);
-    expect(Date.now() - started).toBeLessThan(15_000);
-  });
+  }, 90_000);
 });

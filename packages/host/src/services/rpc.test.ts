@@ -65,7 +65,15 @@ describe('createRpcRegistry', () => {
       handlerSignal = meta.signal;
       return new Promise(() => {});
     });
-    owner.register('slow.late', () => new Promise((resolve) => setTimeout(() => resolve('late'), 60)));
+    // Answers only when the test says so, which is after the caller has seen its timeout.
+    let answerLate!: (value: string) => void;
+    owner.register(
+      'slow.late',
+      () =>
+        new Promise((resolve) => {
+          answerLate = resolve;
+        }),
+    );
     owner.register('slow.echo', (p) => p);
     const caller = registry.forCaller('c');
     await expect(caller.call('slow.never', null, { timeoutMs: 20 })).rejects.toMatchObject({
@@ -77,7 +85,8 @@ describe('createRpcRegistry', () => {
       code: 'RPC_TIMEOUT',
     });
     // The late answer arrives after the timeout and is ignored; the registry keeps serving.
-    await new Promise((r) => setTimeout(r, 80));
+    answerLate('late');
+    await new Promise((r) => setImmediate(r));
     await expect(caller.call('slow.echo', { ok: true })).resolves.toEqual({ ok: true });
     expect(registry.stats()).toMatchObject({ calls: 3, succeeded: 1, timedOut: 2 });
   });

@@ -145,7 +145,8 @@ describe('scheduler intervals in virtual time', () => {
     expect(ticks).toHaveLength(1);
     expect(scheduler.nextRuns()[0]).toMatchObject({ running: true, pending: 4, nextAt: start + 5 * MIN });
     gates.shift()!();
-    await vi.waitFor(() => expect(ticks).toHaveLength(2));
+    // Generous deadline: the next run starts a few event-loop turns later, however loaded the machine.
+    await vi.waitFor(() => expect(ticks).toHaveLength(2), { timeout: 10_000 });
     expect(ticks[1]).toMatchObject({ scheduledAt: start + 4 * MIN, coalesced: 3 });
     gates.shift()!();
     await scheduler.idle();
@@ -370,7 +371,8 @@ describe('scheduler run records', () => {
     );
     scheduler.add('fine', [job('every 1m')], ctx('fine'));
     await advance(start);
-    await vi.waitFor(() => expect(scheduler.runs({ plugin: 'hang' })).toHaveLength(1));
+    // A real 20 ms budget timer; only the outcome is asserted (durationMs is the budget it was cut at).
+    await vi.waitFor(() => expect(scheduler.runs({ plugin: 'hang' })).toHaveLength(1), { timeout: 10_000 });
     expect(scheduler.runs({ plugin: 'hang' })[0]).toMatchObject({ success: false, durationMs: 20 });
     expect(scheduler.runs({ plugin: 'hang' })[0]!.error).toMatch(
       /^TIMEOUT: hang\/every 1m ran 20 ms, over its budget of 20 ms/,
@@ -470,6 +472,8 @@ describe('scheduler on the wall clock', () => {
     expect(runs[1]).toMatchObject({ scheduledAt: utc('2024-03-12T17:05:00Z'), coalesced: 35 });
   });
 
+  // Real timers on purpose (the wall-clock path of start()); every assertion is an ordering or a
+  // schedule property that holds however late the timers fire, and the deadlines are generous.
   it('runs a slow job on real timers without overlapping it', async () => {
     const scheduler = createScheduler({ calendar: nyse });
     let running = 0;
@@ -489,7 +493,7 @@ describe('scheduler on the wall clock', () => {
     );
     scheduler.start();
     await vi.waitFor(() => expect(scheduler.runs().length).toBeGreaterThanOrEqual(2), {
-      timeout: 8_000,
+      timeout: 45_000,
       interval: 50,
     });
     scheduler.stop();
@@ -500,5 +504,5 @@ describe('scheduler on the wall clock', () => {
       expect(runs[i]!.startedAt).toBeGreaterThanOrEqual(runs[i - 1]!.startedAt + runs[i - 1]!.durationMs - 5);
     }
     expect(runs[1]!.scheduledAt - runs[0]!.scheduledAt).toBeGreaterThanOrEqual(1_000);
-  }, 15_000);
+  }, 60_000);
 });
