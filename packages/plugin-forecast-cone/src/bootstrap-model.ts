@@ -1,5 +1,5 @@
 import { degenerate } from './ewma-model.js';
-import { type ModelForecast, quantileSorted } from './model-forecast.js';
+import { type ModelForecast, quantileSelect } from './model-forecast.js';
 import { createRng } from './prng.js';
 
 export interface BootstrapOptions {
@@ -67,19 +67,19 @@ export function bootstrapForecast(
   const q50: number[] = new Array(horizon);
   const q90: number[] = new Array(horizon);
   for (let k = 0; k < horizon; k++) {
-    const column = cumulative.subarray(k * paths, (k + 1) * paths).sort();
+    const column = cumulative.subarray(k * paths, (k + 1) * paths);
     let mean = 0;
     for (let p = 0; p < paths; p++) mean += column[p]!;
     mean /= paths;
     let ss = 0;
     for (let p = 0; p < paths; p++) ss += (column[p]! - mean) ** 2;
-    const median = quantileSorted(column, 0.5);
+    const median = quantileSelect(column, 0.5);
     center[k] = median;
     // A zero spread (every path identical) would break standardization; fall back to a tiny one.
     scale[k] = Math.sqrt(ss / Math.max(1, paths - 1)) || Number.EPSILON;
-    q10[k] = quantileSorted(column, 0.1);
+    q10[k] = quantileSelect(column, 0.1);
     q50[k] = median;
-    q90[k] = quantileSorted(column, 0.9);
+    q90[k] = quantileSelect(column, 0.9);
   }
   return { model: 'bootstrap', horizon, center, scale, q10, q50, q90 };
 }

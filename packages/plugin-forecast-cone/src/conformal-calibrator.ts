@@ -2,6 +2,7 @@ import type { ModelForecast } from './model-forecast.js';
 import { quantileSorted } from './model-forecast.js';
 import { normalQuantile } from './normal-quantile.js';
 import { conePinball } from './pinball.js';
+import { SortedWindow } from './sorted-window.js';
 
 export interface CalibrationOptions {
   /** Apply the recalibration to the cone (default true); statistics are kept either way. */
@@ -88,10 +89,7 @@ export function createConeCalibrator(
   const target = 1 - options.coverage;
   const W = options.window;
   const alpha = new Float64Array(horizon);
-  const scores = new Float64Array(horizon * W);
-  const count = new Int32Array(horizon);
-  const cursor = new Int32Array(horizon);
-  const scratch = new Float64Array(W);
+  const scores = Array.from({ length: horizon }, () => new SortedWindow(W));
   const scored = new Float64Array(horizon);
   const insideRaw = new Float64Array(horizon);
   const inside = new Float64Array(horizon);
@@ -102,8 +100,7 @@ export function createConeCalibrator(
 
   const clear = () => {
     alpha.fill(target);
-    count.fill(0);
-    cursor.fill(0);
+    for (const w of scores) w.clear();
     scored.fill(0);
     insideRaw.fill(0);
     inside.fill(0);
@@ -122,11 +119,8 @@ export function createConeCalibrator(
     out.hi = f.q90[k]!;
     if (!options.enabled || k >= horizon) return;
     const a = Math.min(1, Math.max(0, alpha[k]!));
-    const n = count[k]!;
-    if (n >= options.minScores) {
-      const sorted = scratch.subarray(0, n);
-      sorted.set(scores.subarray(k * W, k * W + n));
-      sorted.sort();
+    const sorted = scores[k]!.values();
+    if (sorted.length >= options.minScores) {
       out.lo = c + s * quantileSorted(sorted, a / 2);
       out.mid = c + s * quantileSorted(sorted, 0.5);
       out.hi = c + s * quantileSorted(sorted, 1 - a / 2);
@@ -199,9 +193,7 @@ export function createConeCalibrator(
       pin[i]! += 100 * conePinball(y, p.lo[i]!, p.mid[i]!, p.hi[i]!);
       alpha[i]! += options.gamma * (target - (covered ? 0 : 1));
       const z = (y - p.center[i]!) / p.scale[i]!;
-      scores[i * W + cursor[i]!] = z;
-      cursor[i] = (cursor[i]! + 1) % W;
-      if (count[i]! < W) count[i]!++;
+      scores[i]!.push(z);
     }
   }
 

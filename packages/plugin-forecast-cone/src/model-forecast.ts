@@ -68,3 +68,52 @@ export function quantileSorted(sorted: ArrayLike<number>, p: number): number {
   const a = sorted[lo]!;
   return a + (h - lo) * (sorted[hi]! - a);
 }
+
+/**
+ * The same type-7 quantile as {@link quantileSorted}, of an unsorted array, by quickselect in
+ * O(n) instead of a full sort. Reorders `values` in place (it stays a permutation), so several
+ * quantiles can be read from one array one after another.
+ */
+export function quantileSelect(values: Float64Array, p: number): number {
+  const n = values.length;
+  if (n === 0) return Number.NaN;
+  const h = (n - 1) * Math.min(1, Math.max(0, p));
+  const lo = Math.floor(h);
+  const a = select(values, lo);
+  if (lo + 1 >= n || h === lo) return a;
+  // After selecting rank lo, everything right of it is ≥ it; the next order statistic is their minimum.
+  let b = Number.POSITIVE_INFINITY;
+  for (let i = lo + 1; i < n; i++) if (values[i]! < b) b = values[i]!;
+  return a + (h - lo) * (b - a);
+}
+
+/** Hoare's quickselect (median-of-three pivot): the value of rank `k`, with `values` partitioned around it. */
+function select(values: Float64Array, k: number): number {
+  let left = 0;
+  let right = values.length - 1;
+  while (right > left) {
+    const mid = (left + right) >>> 1;
+    // Median of three as the pivot keeps sorted or reversed input linear.
+    const x = values[left]!;
+    const y = values[mid]!;
+    const z = values[right]!;
+    const pivot = Math.max(Math.min(x, y), Math.min(Math.max(x, y), z));
+    let i = left;
+    let j = right;
+    while (i <= j) {
+      while (values[i]! < pivot) i++;
+      while (values[j]! > pivot) j--;
+      if (i <= j) {
+        const t = values[i]!;
+        values[i] = values[j]!;
+        values[j] = t;
+        i++;
+        j--;
+      }
+    }
+    if (k <= j) right = j;
+    else if (k >= i) left = i;
+    else return values[k]!;
+  }
+  return values[k]!;
+}
