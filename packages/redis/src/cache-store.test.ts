@@ -1,7 +1,7 @@
 import { definePlugin } from '@keel/contract';
 import { createHost, createLogger, createManualClock } from '@keel/host';
 import { Redis } from 'ioredis';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { needsRedis, type RedisServer, redisServerPath, startRedisServer } from '../test/redis-server.js';
 import { createRedisCacheStore } from './cache-store.js';
 
@@ -49,13 +49,23 @@ describe.skipIf(!redisServerPath)(`Redis cache store${needsRedis}`, () => {
     const redis = new Redis(server.url);
     const store = createRedisCacheStore({ redis, prefix: 'c2:' });
     const cache = store.forPlugin('p');
-    await cache.put('ns', 'short', 1, { ttlMs: 60 });
+    // Redis expires on its own clock: "still there" is checked under a TTL no slow machine outlives,
+    // "gone" is waited for on a short one (generous deadline), so round-trip times never matter.
+    await cache.put('ns', 'long', 1, { ttlMs: 60_000 });
+    await cache.put('ns', 'short', 3, { ttlMs: 50 });
     await cache.put('ns', 'keep', 2);
-    expect(await cache.get('ns', 'short')).toBe(1);
-    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(await cache.get('ns', 'long')).toBe(1);
+    const pttl = await redis.pttl('c2:cache:{p}:v:ns:long');
+    expect(pttl).toBeGreaterThan(0);
+    expect(pttl).toBeLessThanOrEqual(60_000);
+    // Dropped by Redis itself (PX), not only hidden by the store's clock check on read.
+    await vi.waitFor(async () => expect(await redis.exists('c2:cache:{p}:v:ns:short')).toBe(0), {
+      timeout: 10_000,
+      interval: 20,
+    });
     expect(await cache.get('ns', 'short')).toBeUndefined();
     expect(await cache.get('ns', 'keep')).toBe(2);
-    expect(await store.count('p')).toBe(1);
+    expect(await store.count('p')).toBe(2);
 
     const clock = createManualClock(1_000);
     const manual = createRedisCacheStore({ redis, prefix: 'c2m:', clock });

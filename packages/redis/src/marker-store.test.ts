@@ -1,6 +1,6 @@
 import { type AlertMessage, type DeliveryOutcome, dispatchAlerts, type Publisher } from '@keel/notify';
 import { Redis } from 'ioredis';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { needsRedis, type RedisServer, redisServerPath, startRedisServer } from '../test/redis-server.js';
 import { RedisAdapterError } from './errors.js';
 import { createRedisMarkerStore } from './marker-store.js';
@@ -87,14 +87,24 @@ describe.skipIf(!redisServerPath)(`Redis marker store${needsRedis}`, () => {
   });
 
   it('TTL markers expire (Redis PX) and are judged by recorded_at under a per-call TTL', async () => {
+    // Redis expires keys on its own clock, which a test cannot inject. So "still there" is checked
+    // with a TTL no machine is slow enough to outlive, and "gone" is waited for (generous deadline)
+    // on a marker with a short one: no assertion depends on how fast the round trips are.
     const redis = new Redis(server.url);
-    const store = createRedisMarkerStore({ redis, prefix: 't3:', ttlMs: 80 });
+    const store = createRedisMarkerStore({ redis, prefix: 't3:', ttlMs: 60_000 });
     await store.record('ns', 'k', { subject: 's' });
     expect(await store.has('ns', 'k')).toBe(true);
-    expect(await redis.pttl('t3:marker:ns:k')).toBeGreaterThan(0);
-    await new Promise((resolve) => setTimeout(resolve, 120));
-    expect(await store.has('ns', 'k')).toBe(false);
-    expect(await redis.exists('t3:marker:ns:k')).toBe(0);
+    const pttl = await redis.pttl('t3:marker:ns:k');
+    expect(pttl).toBeGreaterThan(0);
+    expect(pttl).toBeLessThanOrEqual(60_000);
+    await store.record('ns', 'brief', { subject: 's' }, { ttlMs: 50 });
+    expect(await redis.pttl('t3:marker:ns:brief')).toBeLessThanOrEqual(50);
+    await vi.waitFor(async () => expect(await redis.exists('t3:marker:ns:brief')).toBe(0), {
+      timeout: 10_000,
+      interval: 20,
+    });
+    expect(await store.has('ns', 'brief')).toBe(false);
+    expect(await store.has('ns', 'k')).toBe(true);
 
     // A permanent marker checked with a TTL: old by recorded_at → absent, and a new record renews it.
     let now = Date.parse('2026-01-01T00:00:00Z');
@@ -115,15 +125,27 @@ describe.skipIf(!redisServerPath)(`Redis marker store${needsRedis}`, () => {
   it('a lease is exclusive, expires, and only its holder can release it', async () => {
     const a = createRedisMarkerStore({ url: server.url, prefix: 't4:' });
     const b = createRedisMarkerStore({ url: server.url, prefix: 't4:' });
-    const lease = await a.acquireLease('ns', 'k', { ttlMs: 60 });
-    expect(lease).not.toBeNull();
+    // Exclusive: checked under a TTL that cannot run out during the check, however slow the machine.
+    const held = await a.acquireLease('ns', 'k', { ttlMs: 60_000 });
+    expect(held).not.toBeNull();
     expect(await b.acquireLease('ns', 'k')).toBeNull();
-    await new Promise((resolve) => setTimeout(resolve, 90));
-    const taken = await b.acquireLease('ns', 'k', { ttlMs: 5_000 });
-    expect(taken).not.toBeNull();
+    await held?.release();
+    // Expires: a short lease nobody releases; b gets the key once Redis drops it (waited for, with a
+    // generous deadline, instead of sleeping a guessed amount).
+    const lease = await a.acquireLease('ns', 'k', { ttlMs: 50 });
+    expect(lease).not.toBeNull();
+    let taken: Awaited<ReturnType<typeof b.acquireLease>> = null;
+    await vi.waitFor(
+      async () => {
+        taken ??= await b.acquireLease('ns', 'k', { ttlMs: 60_000 });
+        expect(taken).not.toBeNull();
+      },
+      { timeout: 10_000, interval: 20 },
+    );
+    // The stale holder's release must not free its successor's lease.
     await lease?.release();
     expect(await a.acquireLease('ns', 'k')).toBeNull();
-    await taken?.release();
+    await (taken as Awaited<ReturnType<typeof b.acquireLease>>)?.release();
     expect(await a.acquireLease('ns', 'k')).not.toBeNull();
     await Promise.all([a.close(), b.close()]);
   });
