@@ -10,6 +10,7 @@ import {
   type MarketHistoryStats,
 } from './market-history.js';
 import { createPluginContext, type HostServices } from './plugin-context.js';
+import { SessionEvents } from './session-events.js';
 import type { EventBus } from './services/event-bus.js';
 import { evaluatePanel, type PanelView } from './services/panel.js';
 import type { RunFilter, RunRecord } from './services/run-log.js';
@@ -217,6 +218,7 @@ class PluginHost implements Host {
   private readonly policy: QuarantinePolicy;
   private readonly pipeline: Pipeline;
   private readonly history: MarketHistory;
+  private readonly sessions: SessionEvents;
   readonly market: MarketData;
   private readonly resolveFrom: string;
   private readonly lifecycleTimeoutMs: number;
@@ -248,6 +250,11 @@ class PluginHost implements Host {
       clock: runtime.clock,
       ...options.services,
     };
+    this.sessions = new SessionEvents({
+      calendar: runtime.calendar,
+      publish: (type, data) => runtime.bus.publish(type, data),
+      moveTo: (time) => runtime.advanceReplayTime(time),
+    });
     this.log = this.services.logger ?? createLogger();
     this.policy = { ...DEFAULT_QUARANTINE, ...options.quarantine };
     checkPositiveInt('quarantine.threshold', this.policy.threshold);
@@ -476,12 +483,20 @@ class PluginHost implements Host {
     // so a replay is deterministic: @close of a session fires when the data crosses the close.
     // Earliest time any job is due; bars before it skip the scheduler entirely (the hot path).
     let nextDue = Number.NEGATIVE_INFINITY;
+    const sessions = this.sessions;
+    // Jobs and the market_open / market_close instants, in one time order.
     const soonest = (): number => {
-      let next = Number.POSITIVE_INFINITY;
+      let next = sessions.edge;
       for (const run of runtime.scheduler.nextRuns()) {
         if (run.nextAt !== null && run.nextAt < next) next = run.nextAt;
       }
       return next;
+    };
+    // A market_open / market_close due by `time` is delivered before jobs due at the same instant run.
+    const crossSessions = async (time: number): Promise<void> => {
+      if (!(sessions.edge <= time) && sessions.edge !== Number.NEGATIVE_INFINITY) return;
+      sessions.cross(time);
+      if (runtime.bus.stats().queued > 0) await this.idle();
     };
     // Synchronous check, so bars with nothing due cost no promise and no await.
     const needsAdvance = (time: number): boolean =>
@@ -499,21 +514,26 @@ class PluginHost implements Host {
       if (current === undefined) {
         // The first bar starts the schedule: nothing is due before the data begins.
         runtime.advanceReplayTime(time);
+        await crossSessions(time);
         await scheduler.advanceTo(time);
         await this.idle();
         nextDue = soonest();
         return;
       }
+      // Events of earlier bars reach their handlers before anything due later runs.
+      if (runtime.bus.stats().queued > 0) await this.idle();
       // Step through each due time so a job's ctx.clock reads its own due time, not the bar's.
       for (;;) {
         const next = soonest();
         const from = scheduler.time();
         if (!(next < time) || (from !== undefined && next <= from)) break;
         runtime.advanceReplayTime(next);
+        await crossSessions(next);
         await scheduler.advanceTo(next);
         await this.idle();
       }
       runtime.advanceReplayTime(time);
+      await crossSessions(time);
       await scheduler.advanceTo(time);
       await this.idle();
       nextDue = soonest();
@@ -555,7 +575,11 @@ class PluginHost implements Host {
           // Without jobs only the plugins' replay clock moves, and it only ever moves forward: no
           // per-bar state of our own (a time kept in this closure would be boxed on every bar).
           const time = (bar as { time?: unknown } | null)?.time;
-          if (typeof time === 'number' && time - time === 0 && time >= 0) runtime.advanceReplayTime(time);
+          if (typeof time === 'number' && time - time === 0 && time >= 0) {
+            // Open and close instants up to this bar are published (stamped with their own time) first.
+            if (!(time < sessions.edge)) sessions.cross(time);
+            runtime.advanceReplayTime(time);
+          }
           return undefined;
         }
         if (!isNewTime(bar, previousTime)) return undefined;
@@ -599,6 +623,7 @@ class PluginHost implements Host {
       // Bars are stamped with their start: the last bar's interval still runs to its end, so jobs due
       // by then (the final session's @close) fire before the replay reports done.
       if (jobs && !aborted && !Number.isNaN(previousTime)) await advance(previousTime + interval);
+      else if (!jobs && !aborted && lastBar !== undefined) sessions.cross(this.endOfData());
       await this.idle();
     } finally {
       runtime.leaveReplay();
@@ -613,9 +638,17 @@ class PluginHost implements Host {
     };
   }
 
+  /** The end of the newest accepted bar's interval (its time plus the gap since the bar before). */
+  private endOfData(): number {
+    const ring = this.pipeline.ring;
+    const last = ring.time[ring.start(1)] as number;
+    return ring.count < 2 ? last : last + (last - (ring.time[ring.start(2)] as number));
+  }
+
   reset(): void {
     this.assertLive();
     this.pipeline.reset();
+    this.sessions.reset();
     this.runtime.scheduler.reset();
     this.runtime.replayTime = 0;
     for (const slot of this.slots.values()) {
@@ -697,12 +730,14 @@ class PluginHost implements Host {
     this.live = true;
     this.runtime.leaveReplay();
     this.runtime.scheduler.start();
+    this.sessions.startLive(this.runtime.clock);
   }
 
   stop(): void {
     if (!this.live) return;
     this.live = false;
     this.runtime.scheduler.stop();
+    this.sessions.stopLive();
   }
 
   async idle(): Promise<void> {
