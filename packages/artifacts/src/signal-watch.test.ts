@@ -77,7 +77,10 @@ describe('watchSignals', () => {
     await rec.until(() => rec.snapshots.at(-1)?.signals[0]?.asOf === '2026-01-02');
     expect(rec.snapshots.at(-1)!.entries[0]).toMatchObject({ stale: false, error: null, mountIndex: 0 });
 
-    await writeFile(path, JSON.stringify(base({ mode: 'live' })));
+    // Replaced atomically too: an in-place write can be read half-done by a reload on a busy
+    // machine, which would report a parse error before the mode error this step is about.
+    await writeFile(tmp, JSON.stringify(base({ mode: 'live' })));
+    await rename(tmp, path);
     await rec.until(() => rec.errors.length > 0 && rec.snapshots.at(-1)?.entries[0]?.stale === true);
     const last = rec.snapshots.at(-1)!;
     expect(rec.errors[0]!.code).toBe('UNSUPPORTED_MODE');
@@ -88,6 +91,8 @@ describe('watchSignals', () => {
     expect(last.entries[0]!.error!.code).toBe('UNSUPPORTED_MODE');
     expect(last.signals.map((s) => s.asOf)).toEqual(['2026-01-02']);
 
+    // An in-place write: a reload may catch it half-written (an error, still stale); the wait is for
+    // the reload that reads it whole.
     await writeFile(path, JSON.stringify(base({ as_of: '2026-01-03' })));
     await rec.until(() => rec.snapshots.at(-1)?.entries[0]?.stale === false);
     expect(watcher.snapshot().signals.map((s) => s.asOf)).toEqual(['2026-01-03']);
@@ -139,6 +144,8 @@ describe('watchSignals', () => {
     expect(rec.snapshots).toHaveLength(2);
     watcher.close();
     await writeFile(path, JSON.stringify(base({ as_of: '2030-01-01' })));
+    // Longer than the 30 ms debounce: a watcher still open would have reloaded by then. (A slow
+    // machine can only make this check miss a late reload, never fail a correct watcher.)
     await new Promise((resolve) => setTimeout(resolve, 150));
     expect(rec.snapshots).toHaveLength(2);
     expect(rec.errors).toEqual([]);
