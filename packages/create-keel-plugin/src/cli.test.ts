@@ -30,7 +30,9 @@ async function run(...args: string[]): Promise<{ code: number; stdout: string; s
   }
 }
 
-describe('create-keel-plugin CLI (child process)', () => {
+// Each test starts one to four child processes (tsx start-up included): a generous limit, so a slow,
+// busy machine is not mistaken for a broken CLI.
+describe('create-keel-plugin CLI (child process)', { timeout: 120_000 }, () => {
   it('scaffolds a plugin and prints the next steps', async () => {
     const dir = path.join(root, 'ok');
     const out = await run('@acme/keel-plugin-vol-watch', '--kind', 'job', '--dir', dir);
