@@ -47,7 +47,12 @@ p('install', '--frozen-lockfile');
 
 if (command === 'start') {
   p('exec', 'turbo', 'run', 'build', '--filter', '@keel/reference...', '--output-logs=errors-only');
+  // The app's start script runs `keel run` and ends with the two "next:" lines.
   p('--filter', '@keel/reference', 'start', ...rest);
+} else if (command === 'dashboard') {
+  // `npm run dashboard`: the same pnpm-finding path as start, so no global pnpm is needed.
+  p('exec', 'turbo', 'run', 'build', '--filter', '@keel/reference...', '--output-logs=errors-only');
+  p('--filter', '@keel/reference', 'serve', ...rest);
 } else if (command === 'test') {
   const started = Date.now();
   const elapsed = () => `${Math.round((Date.now() - started) / 1000)} s`;
@@ -79,6 +84,6 @@ if (command === 'start') {
   summarizeReport(report, root);
   process.exit(status);
 } else {
-  console.error(`usage: node scripts/bootstrap.mjs <start|test> [args]`);
+  console.error(`usage: node scripts/bootstrap.mjs <start|dashboard|test> [args]`);
   process.exit(2);
 }

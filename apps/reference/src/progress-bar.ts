@@ -67,9 +67,9 @@ export function formatCount(n: number): string {
   return n.toLocaleString('en-US');
 }
 
-/** `850ms`, `12s`, `3m05s`. */
+/** `0.4s`, `2.8s`, `12s`, `3m05s`. */
 export function formatDuration(ms: number): string {
-  if (ms < 1000) return `${Math.round(ms)}ms`;
+  if (ms < 10_000) return `${(Math.max(0, ms) / 1000).toFixed(1)}s`;
   const s = Math.round(ms / 1000);
   if (s < 60) return `${s}s`;
   return `${Math.floor(s / 60)}m${String(s % 60).padStart(2, '0')}s`;
