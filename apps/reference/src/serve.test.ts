@@ -13,7 +13,9 @@ afterAll(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
-describe('keel serve', () => {
+// Child processes (tsx start-up, a host, plugins and a replay): generous limits, so a slow, busy
+// machine is not mistaken for a server that never starts.
+describe('keel serve', { timeout: 120_000 }, () => {
   it('prints the URL, serves, and closes cleanly on SIGTERM', async () => {
     const base = JSON.parse(await readFile(path.join(appDir, 'keel.config.json'), 'utf8'));
     const config = {
@@ -64,7 +66,7 @@ describe('keel serve', () => {
     const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
     try {
       const url = await new Promise<string>((resolve, reject) => {
-        const timer = setTimeout(() => reject(new Error(`no URL printed\n${stdout}\n${stderr}`)), 15_000);
+        const timer = setTimeout(() => reject(new Error(`no URL printed\n${stdout}\n${stderr}`)), 60_000);
         child.stdout.on('data', () => {
           const match = /Keel dashboard: (http:\/\/127\.0\.0\.1:\d+)\//.exec(stdout);
           if (match?.[1] !== undefined) {

@@ -15,7 +15,7 @@ import { registerWsRoute } from './routes-ws.js';
 import type { KeelServerContext } from './server-context.js';
 import { ServerError, toErrorResponse } from './server-error.js';
 import { createSignalsState } from './signals-state.js';
-import { createStepFeed } from './step-feed.js';
+import { createStepFeed, type FeedPacing } from './step-feed.js';
 import { WsFanout } from './ws-fanout.js';
 
 export const DEFAULT_SPEED = 500;
@@ -67,6 +67,8 @@ export interface CreateServerOptions {
   readonly logger?: boolean;
   /** Environment for channel credentials and `STRATEGY_PLUGIN_MOUNTS_JSON` (default `process.env`). */
   readonly env?: Readonly<Record<string, string | undefined>>;
+  /** Clock and sleep the replay is paced with (default: the wall clock); tests inject their own. */
+  readonly pacing?: FeedPacing;
 }
 
 export type KeelServer = FastifyInstance & { readonly keel: KeelServerContext };
@@ -84,6 +86,7 @@ export async function createServer(options: CreateServerOptions): Promise<KeelSe
     loaded: undefined,
     host: undefined,
     env: undefined,
+    pacing: undefined,
   });
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
@@ -115,6 +118,7 @@ export async function createServer(options: CreateServerOptions): Promise<KeelSe
       stepLimit: opts.stepLimit,
       eventLimit: opts.eventLimit,
       publish: (message) => fanout.broadcast(message),
+      ...(options.pacing === undefined ? {} : { pacing: options.pacing }),
     });
     const signals = createSignalsState(loaded, options.env ?? process.env);
     const ctx: KeelServerContext = {

@@ -10,8 +10,11 @@ import { createServer, type KeelServer } from './create-server.js';
 const CHROMIUM = '/usr/bin/chromium';
 const haveChromium = existsSync(CHROMIUM);
 
+// A real browser against a live server: every wait is for a DOM state, never a sleep, and the limits
+// are generous (Playwright waits up to 30 s per locator) so a slow, busy machine passes.
 describe.skipIf(!haveChromium)(
   `dashboard in headless Chromium${haveChromium ? '' : ` (skipped: ${CHROMIUM} is not installed)`}`,
+  { timeout: 120_000 },
   () => {
     let dir: string;
     let server: KeelServer;
@@ -47,13 +50,13 @@ describe.skipIf(!haveChromium)(
       page.on('console', (m) => {
         if (m.type() === 'error') pageErrors.push(m.text());
       });
-    });
+    }, 120_000);
 
     afterAll(async () => {
       await browser?.close();
       await server?.close();
       await rm(dir, { recursive: true, force: true });
-    });
+    }, 60_000);
 
     it('draws the price chart, sensor rows, session bars, runs, panels and progress from the live server', async () => {
       await page.goto(`${base}/`);

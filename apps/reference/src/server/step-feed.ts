@@ -22,7 +22,20 @@ export interface StepFeedOptions {
   /** Recent bus events kept for `/api/events` and the snapshot. */
   readonly eventLimit: number;
   readonly publish: (message: ServerMessage) => void;
+  /** Clock and sleep the replay is paced with (default: the wall clock); tests inject their own. */
+  readonly pacing?: FeedPacing;
 }
+
+/** What {@link createStepFeed} paces bars with: monotonic ms, and an abortable wait. */
+export interface FeedPacing {
+  readonly now: () => number;
+  readonly sleep: (ms: number, signal: AbortSignal) => Promise<void>;
+}
+
+const wallClockPacing: FeedPacing = {
+  now: () => performance.now(),
+  sleep: (ms, signal) => sleep(ms, undefined, { signal }),
+};
 
 export interface StepFeed {
   /** Starts the replay in the background; a second call does nothing. */
@@ -48,6 +61,7 @@ const MIN_SLEEP_MS = 4;
  */
 export function createStepFeed(options: StepFeedOptions): StepFeed {
   const { host, source, speed, publish } = options;
+  const pacing = options.pacing ?? wallClockPacing;
   const steps = new Ring<StepSummary>(options.stepLimit);
   const events = new Ring<EventSummary>(options.eventLimit);
   const controller = new AbortController();
@@ -96,7 +110,7 @@ export function createStepFeed(options: StepFeedOptions): StepFeed {
     state = 'replaying';
     publish({ type: 'progress', progress: progress() });
     try {
-      const summary = await host.replay(paced(source.bars, speed, controller.signal), {
+      const summary = await host.replay(paced(source.bars, speed, controller.signal, pacing), {
         signal: controller.signal,
         onStep,
         progressEvery: speed > 0 ? Math.max(10, Math.round(speed / 10)) : 500,
@@ -177,19 +191,21 @@ async function* paced(
   bars: Iterable<Bar> | AsyncIterable<Bar>,
   speed: number,
   signal: AbortSignal,
+  pacing: FeedPacing,
 ): AsyncGenerator<Bar> {
-  const t0 = performance.now();
+  const t0 = pacing.now();
   let i = 0;
   for await (const bar of bars) {
     if (signal.aborted) return;
     if (speed > 0) {
-      const wait = t0 + (i * 1000) / speed - performance.now();
+      const wait = t0 + (i * 1000) / speed - pacing.now();
       if (wait >= MIN_SLEEP_MS) {
         try {
-          await sleep(wait, undefined, { signal });
+          await pacing.sleep(wait, signal);
         } catch {
           return;
         }
+        if (signal.aborted) return;
       }
     } else if (i % UNPACED_YIELD_EVERY === UNPACED_YIELD_EVERY - 1) {
       await yieldToLoop();

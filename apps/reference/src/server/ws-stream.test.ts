@@ -37,7 +37,8 @@ function collect(url: string, headers: Record<string, string> = {}) {
   return { socket, messages };
 }
 
-async function until(check: () => boolean, what: string, timeoutMs = 10_000): Promise<void> {
+// Waits for a state, never for a guessed time; the deadline only turns a hang into a failure.
+async function until(check: () => boolean, what: string, timeoutMs = 30_000): Promise<void> {
   const end = Date.now() + timeoutMs;
   while (!check()) {
     if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
@@ -45,11 +46,29 @@ async function until(check: () => boolean, what: string, timeoutMs = 10_000): Pr
   }
 }
 
-describe('/ws stream', () => {
+describe('/ws stream', { timeout: 60_000 }, () => {
   it('sends a snapshot, then step, event, run and progress messages that continue it without gaps', async () => {
-    // 234 bars at 400 bars/s: long enough that most of the replay arrives live.
-    const { server, wsUrl } = await listen({ speed: 400 });
+    // 234 bars at 400 bars/s on an injected clock: its sleeps advance virtual time at once, except
+    // that the replay holds at bar 60 until this client has its snapshot. So the snapshot carries
+    // the first ~60 steps and the rest arrives live, on any machine, however late the client connects.
+    let t = 0;
+    let openGate!: () => void;
+    const gate = new Promise<void>((resolve) => {
+      openGate = resolve;
+    });
+    const pacing = {
+      now: () => t,
+      sleep: async (ms: number) => {
+        // Bar 60 is due at 150 ms: bars 0–61 have gone out when the clock first waits from there.
+        if (t >= 150) await gate;
+        await tick();
+        t += ms;
+      },
+    };
+    const { server, wsUrl } = await listen({ speed: 400, pacing });
     const { messages } = collect(wsUrl);
+    await until(() => messages[0]?.type === 'snapshot', 'the snapshot');
+    openGate();
     await until(
       () => messages.some((m) => m.type === 'progress' && m.progress.state === 'done'),
       'the replay to finish',
@@ -57,8 +76,9 @@ describe('/ws stream', () => {
     const [first, ...live] = messages;
     expect(first?.type).toBe('snapshot');
     if (first?.type !== 'snapshot') return;
+    expect(first.steps.length).toBeLessThanOrEqual(62);
     const liveSteps = live.flatMap((m) => (m.type === 'step' ? [m.step] : []));
-    expect(liveSteps.length).toBeGreaterThan(100);
+    expect(liveSteps.length).toBeGreaterThanOrEqual(234 - 62);
     const indexes = [...first.steps, ...liveSteps].map((s) => s.index);
     expect(indexes).toEqual(Array.from({ length: 234 }, (_, i) => i));
     expect(liveSteps[0]?.sensors.map((s) => s.plugin)).toEqual(['atr-burst', 'session-stats']);
@@ -106,7 +126,7 @@ async function stalledClient(base: string): Promise<net.Socket> {
   return socket;
 }
 
-describe('slow clients', () => {
+describe('slow clients', { timeout: 60_000 }, () => {
   it('a client that never reads is held to its queue bound and counted, while the others get everything', async () => {
     const queueLimit = 64;
     const maxInFlightBytes = 16 * 1024;
