@@ -44,7 +44,8 @@ describe('marker leases (§19.8)', () => {
     const alerts = makeAlerts(3);
     const runA = dispatchAlerts(alerts, { publishers: [a], markers, retry: noRetry });
     const runB = dispatchAlerts(alerts, { publishers: [b], markers, retry: noRetry });
-    // Let both runs reach their first send (or skip) before any send finishes.
+    // Let both runs reach their first send (or skip) before any send finishes. They get there on
+    // promise callbacks alone (memory store), which all run before any timer fires: no race with time.
     await new Promise((resolve) => setTimeout(resolve, 10));
     open();
     const [ra, rb] = await Promise.all([runA, runB]);
@@ -187,6 +188,7 @@ describe('review findings: leases without a lease-capable store, outbox edge cas
         dispatchAlerts(alerts, { publishers: [a], markers, retry: noRetry }),
         dispatchAlerts(alerts, { publishers: [b], markers, retry: noRetry }),
       ]);
+      // As above: synchronous SQLite, so both runs park on promise callbacks before this timer fires.
       await new Promise((resolve) => setTimeout(resolve, 10));
       open();
       const [ra, rb] = await runs;
