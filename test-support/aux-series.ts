@@ -1,27 +1,14 @@
 import { readFileSync } from 'node:fs';
 
 /**
- * Test-only helpers that join auxiliary daily series (VIX, QQQ closes) into bars by calendar date,
- * for plugin tests that need `bar.aux`. Node built-ins only, so every package's typecheck can
- * include this folder whatever its dependencies.
+ * Test-only readers for close-only daily series such as `VIX_1d.csv` (`Date,PX_LAST`), which plugin
+ * tests join into bars as `bar.aux` with `@keel/host`'s `joinAux`. Node built-ins only, so every
+ * package's typecheck can include this folder whatever its dependencies.
  */
 
-/** A bar as the helpers need it; `@keel/contract`'s `Bar` is assignable both ways. */
-export interface DatedBar {
-  readonly time: number;
-  readonly open: number;
-  readonly high: number;
-  readonly low: number;
-  readonly close: number;
-  readonly volume: number;
-  readonly symbol?: string;
-  readonly aux?: Readonly<Record<string, number>>;
-}
-
 /**
- * Reads `date → close` from a daily CSV: either `Date,PX_LAST` (Bloomberg-style close-only, like
- * `VIX_1d.csv`) or a `date,...,close,...` OHLC file. Rows whose close is not a finite number are
- * left out (the series then carries the last known value forward when joined).
+ * Reads `date → close` from a daily CSV: either `Date,PX_LAST` (close-only, like `VIX_1d.csv`) or a
+ * `date,...,close,...` OHLC file. Rows whose close is not a finite number are left out.
  */
 export function readDailyCloses(file: string): Map<string, number> {
   const lines = readFileSync(file, 'utf8')
@@ -43,36 +30,17 @@ export function readDailyCloses(file: string): Map<string, number> {
   return out;
 }
 
-export interface JoinOptions {
-  /** Carry a series' last value forward for at most this many calendar days (default 5). */
-  readonly maxStaleDays?: number;
+/**
+ * The same series as `{ time, value }` points, oldest first, each stamped at 00:00 UTC of its date —
+ * the time `readCsvBars` gives a daily bar of that date, so an as-of join matches them day by day.
+ */
+export function readDailyPoints(file: string): Array<{ time: number; value: number }> {
+  return [...readDailyCloses(file).entries()]
+    .map(([date, value]) => ({ time: Date.parse(`${date}T00:00:00Z`), value }))
+    .sort((a, b) => a.time - b.time);
 }
 
-/**
- * Returns copies of the bars with `aux[name]` set from each series, matched on the bar's UTC
- * calendar date. Policy: the value of the same date, else the last earlier value no older than
- * `maxStaleDays`, else the name is left out of that bar's `aux` (never a value from the future).
- */
-export function joinAuxByDate<B extends DatedBar>(
-  bars: readonly B[],
-  series: Readonly<Record<string, Map<string, number>>>,
-  options: JoinOptions = {},
-): B[] {
-  const maxStaleMs = (options.maxStaleDays ?? 5) * 86_400_000;
-  const sorted = Object.entries(series).map(([name, map]) => {
-    const points = [...map.entries()]
-      .map(([date, value]) => ({ t: Date.parse(`${date}T00:00:00Z`), value }))
-      .sort((a, b) => a.t - b.t);
-    return { name, points, cursor: -1 };
-  });
-  return bars.map((bar) => {
-    const day = Date.parse(`${new Date(bar.time).toISOString().slice(0, 10)}T00:00:00Z`);
-    const aux: Record<string, number> = { ...bar.aux };
-    for (const s of sorted) {
-      while (s.cursor + 1 < s.points.length && s.points[s.cursor + 1]!.t <= day) s.cursor++;
-      const p = s.points[s.cursor];
-      if (p !== undefined && day - p.t <= maxStaleMs) aux[s.name] = p.value;
-    }
-    return Object.keys(aux).length === 0 ? bar : ({ ...bar, aux } as B);
-  });
+/** The UTC calendar date of an epoch-ms time, `YYYY-MM-DD`. */
+export function utcDate(time: number): string {
+  return new Date(time).toISOString().slice(0, 10);
 }

@@ -1,12 +1,14 @@
 import { type Bar, parsePluginConfig, parsePluginManifest, type SensorReading } from '@keel/contract';
-import { readCsvBars } from '@keel/host';
+import { joinAux, readCsvBars } from '@keel/host';
 import { type BarRow, barsFrom, expectPluginContract, runPlugin } from '@keel/testing';
 import { mean } from 'simple-statistics';
 import { describe, expect, it } from 'vitest';
-import { joinAuxByDate, readDailyCloses } from '../../../test-support/aux-series.ts';
+import { readDailyPoints } from '../../../test-support/aux-series.ts';
 import { describeWithSharedData, sharedDataPath } from '../../../test-support/shared-data.ts';
 import { CANDLE_RULES, candleHeuristic } from './candle-heuristic.js';
 import { CANDLE_TOKENS, classifyCandle, shannonEntropy } from './candle-shape.js';
+
+const DAY = 86_400_000;
 
 /** One bar of each shape, all with a range of 1 around 100: [open, high, low, close, volume]. */
 const SHAPES: Record<string, BarRow> = {
@@ -146,9 +148,14 @@ describe('candle-heuristic', () => {
 
 describeWithSharedData('candle-heuristic on real bars', () => {
   it('honours the contract on SPY daily bars with VIX as aux', async () => {
-    const spy: Bar[] = [];
-    for await (const b of readCsvBars(sharedDataPath('SPY_1d.csv'))) spy.push(b);
-    const bars = joinAuxByDate(spy, { vix: readDailyCloses(sharedDataPath('VIX_1d.csv')) });
+    const bars: Bar[] = [];
+    const vix = readDailyPoints(sharedDataPath('VIX_1d.csv'));
+    const joined = joinAux(
+      readCsvBars(sharedDataPath('SPY_1d.csv')),
+      { vix },
+      { policy: 'last', maxStalenessMs: 4 * DAY },
+    );
+    for await (const b of joined) bars.push(b);
     await expectPluginContract(candleHeuristic, { bars });
   });
 

@@ -1,11 +1,13 @@
 import { type Bar, parsePluginConfig, parsePluginManifest } from '@keel/contract';
-import { createHost, createLogger, readCsvBars } from '@keel/host';
+import { createHost, createLogger, joinAux, readCsvBars } from '@keel/host';
 import { barsFrom, expectPluginContract, runPlugin } from '@keel/testing';
 import { getMaxDrawdown } from 'trading-signals';
 import { describe, expect, it } from 'vitest';
-import { joinAuxByDate, readDailyCloses } from '../../../test-support/aux-series.ts';
+import { readDailyPoints } from '../../../test-support/aux-series.ts';
 import { describeWithSharedData, sharedDataPath } from '../../../test-support/shared-data.ts';
 import { createDrawdownDerisk } from './drawdown-derisk.js';
+
+const DAY = 86_400_000;
 
 const flat = (closes: number[]): Bar[] => barsFrom(closes.map((c) => [c, c, c, c] as const));
 
@@ -86,9 +88,14 @@ describe('drawdown-derisk', () => {
 
 describeWithSharedData('drawdown-derisk on SPY daily bars', () => {
   it('honours the contract with VIX as aux', async () => {
-    const spy: Bar[] = [];
-    for await (const b of readCsvBars(sharedDataPath('SPY_1d.csv'))) spy.push(b);
-    const bars = joinAuxByDate(spy, { vix: readDailyCloses(sharedDataPath('VIX_1d.csv')) });
+    const bars: Bar[] = [];
+    const vix = readDailyPoints(sharedDataPath('VIX_1d.csv'));
+    const joined = joinAux(
+      readCsvBars(sharedDataPath('SPY_1d.csv')),
+      { vix },
+      { policy: 'last', maxStalenessMs: 4 * DAY },
+    );
+    for await (const b of joined) bars.push(b);
     await expectPluginContract(createDrawdownDerisk, { bars });
   });
 

@@ -1,13 +1,15 @@
 import { type Bar, parsePluginConfig, parsePluginManifest, type SensorReading } from '@keel/contract';
-import { mulberry32, readCsvBars } from '@keel/host';
+import { joinAux, mulberry32, readCsvBars } from '@keel/host';
 import { barsFrom, expectPluginContract, runPlugin } from '@keel/testing';
 import { inverse, Matrix } from 'ml-matrix';
 import { errorFunction, mean } from 'simple-statistics';
 import { describe, expect, it } from 'vitest';
-import { joinAuxByDate, readDailyCloses } from '../../../test-support/aux-series.ts';
+import { readDailyPoints } from '../../../test-support/aux-series.ts';
 import { describeWithSharedData, sharedDataPath } from '../../../test-support/shared-data.ts';
 import { erf } from './erf.js';
 import { createKalmanTrend } from './kalman-trend.js';
+
+const DAY = 86_400_000;
 
 const DEFAULTS = { observationStd: 0.01, accelerationStd: 0.0005, initialSlopeStd: 0.01 };
 
@@ -181,9 +183,14 @@ describe('kalman-trend', () => {
 
 describeWithSharedData('kalman-trend on SPY daily bars', () => {
   it('honours the contract with VIX as aux', async () => {
-    const spy: Bar[] = [];
-    for await (const b of readCsvBars(sharedDataPath('SPY_1d.csv'))) spy.push(b);
-    const bars = joinAuxByDate(spy, { vix: readDailyCloses(sharedDataPath('VIX_1d.csv')) });
+    const bars: Bar[] = [];
+    const vix = readDailyPoints(sharedDataPath('VIX_1d.csv'));
+    const joined = joinAux(
+      readCsvBars(sharedDataPath('SPY_1d.csv')),
+      { vix },
+      { policy: 'last', maxStalenessMs: 4 * DAY },
+    );
+    for await (const b of joined) bars.push(b);
     await expectPluginContract(createKalmanTrend, { bars });
   });
 

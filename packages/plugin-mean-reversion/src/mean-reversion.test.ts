@@ -1,12 +1,14 @@
 import { type Bar, parsePluginConfig, parsePluginManifest } from '@keel/contract';
-import { readCsvBars } from '@keel/host';
+import { joinAux, readCsvBars } from '@keel/host';
 import { barsFrom, expectPluginContract, runPlugin } from '@keel/testing';
 import { mean, standardDeviation } from 'simple-statistics';
 import ti from 'technicalindicators';
 import { describe, expect, it } from 'vitest';
-import { joinAuxByDate, readDailyCloses } from '../../../test-support/aux-series.ts';
+import { readDailyPoints } from '../../../test-support/aux-series.ts';
 import { describeWithSharedData, sharedDataPath } from '../../../test-support/shared-data.ts';
 import { meanReversion } from './mean-reversion.js';
+
+const DAY = 86_400_000;
 
 const flat = (closes: number[]): Bar[] => barsFrom(closes.map((c) => [c, c, c, c] as const));
 
@@ -50,9 +52,14 @@ describe('mean-reversion', () => {
 
 describeWithSharedData('mean-reversion on SPY daily bars', () => {
   it('honours the contract with VIX as aux', async () => {
-    const spy: Bar[] = [];
-    for await (const b of readCsvBars(sharedDataPath('SPY_1d.csv'))) spy.push(b);
-    const bars = joinAuxByDate(spy, { vix: readDailyCloses(sharedDataPath('VIX_1d.csv')) });
+    const bars: Bar[] = [];
+    const vix = readDailyPoints(sharedDataPath('VIX_1d.csv'));
+    const joined = joinAux(
+      readCsvBars(sharedDataPath('SPY_1d.csv')),
+      { vix },
+      { policy: 'last', maxStalenessMs: 4 * DAY },
+    );
+    for await (const b of joined) bars.push(b);
     await expectPluginContract(meanReversion, { bars });
   });
 

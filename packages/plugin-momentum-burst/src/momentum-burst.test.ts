@@ -1,12 +1,14 @@
 import { type Bar, parsePluginConfig, parsePluginManifest } from '@keel/contract';
-import { readCsvBars } from '@keel/host';
+import { joinAux, readCsvBars } from '@keel/host';
 import atrBurst from '@keel/plugin-atr-burst';
 import { barsFrom, expectPluginContract, runPlugin, runPlugins } from '@keel/testing';
 import ti from 'technicalindicators';
 import { describe, expect, it } from 'vitest';
-import { joinAuxByDate, readDailyCloses } from '../../../test-support/aux-series.ts';
+import { readDailyPoints } from '../../../test-support/aux-series.ts';
 import { describeWithSharedData, sharedDataPath } from '../../../test-support/shared-data.ts';
 import { momentumBurst } from './momentum-burst.js';
+
+const DAY = 86_400_000;
 
 /**
  * The independent ATR: technicalindicators' TrueRange (which starts at the second bar, like the seed
@@ -63,9 +65,14 @@ describe('momentum-burst', () => {
 
 describeWithSharedData('momentum-burst on real data', () => {
   it('honours the contract on SPY daily bars with VIX as aux', async () => {
-    const spy: Bar[] = [];
-    for await (const b of readCsvBars(sharedDataPath('SPY_1d.csv'))) spy.push(b);
-    const bars = joinAuxByDate(spy, { vix: readDailyCloses(sharedDataPath('VIX_1d.csv')) });
+    const bars: Bar[] = [];
+    const vix = readDailyPoints(sharedDataPath('VIX_1d.csv'));
+    const joined = joinAux(
+      readCsvBars(sharedDataPath('SPY_1d.csv')),
+      { vix },
+      { policy: 'last', maxStalenessMs: 4 * DAY },
+    );
+    for await (const b of joined) bars.push(b);
     expect(bars.filter((b) => b.aux?.vix !== undefined).length).toBeGreaterThan(2400); // VIX_1d.csv ends on 2026-02-27, SPY later
     await expectPluginContract(momentumBurst, { bars });
   });

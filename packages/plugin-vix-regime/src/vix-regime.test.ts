@@ -1,9 +1,9 @@
 import { type Bar, parsePluginConfig, parsePluginManifest, type SensorReading } from '@keel/contract';
-import { readCsvBars } from '@keel/host';
+import { joinAux, readCsvBars } from '@keel/host';
 import { barsFrom, expectPluginContract, runPlugin } from '@keel/testing';
 import { sampleCorrelation, standardDeviation } from 'simple-statistics';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { joinAuxByDate, readDailyCloses } from '../../../test-support/aux-series.ts';
+import { readDailyCloses, readDailyPoints, utcDate } from '../../../test-support/aux-series.ts';
 import { describeWithSharedData, sharedDataPath } from '../../../test-support/shared-data.ts';
 import { vixRegime } from './vix-regime.js';
 
@@ -84,14 +84,19 @@ describe('vix-regime', () => {
 });
 
 describeWithSharedData('vix-regime on SPY daily bars with VIX', () => {
-  let bars: Bar[] = [];
+  const bars: Bar[] = [];
   let vix = new Map<string, number>();
   let readings: SensorReading[] = [];
   beforeAll(async () => {
-    const spy: Bar[] = [];
-    for await (const b of readCsvBars(sharedDataPath('SPY_1d.csv'))) spy.push(b);
     vix = readDailyCloses(sharedDataPath('VIX_1d.csv'));
-    bars = joinAuxByDate(spy, { vix }, { maxStaleDays: 0 });
+    // Same-date values only: a day without a VIX close must take the proxy, not yesterday's VIX.
+    const joined = joinAux(
+      readCsvBars(sharedDataPath('SPY_1d.csv')),
+      { vix: readDailyPoints(sharedDataPath('VIX_1d.csv')) },
+      { policy: 'last', maxStalenessMs: 0 },
+    );
+    for await (const b of joined) bars.push(b);
+    expect(joined.stats().joined.vix).toBe(bars.filter((b) => vix.has(utcDate(b.time))).length);
     readings = (await runPlugin(vixRegime, bars)).readings;
   });
 
@@ -102,7 +107,7 @@ describeWithSharedData('vix-regime on SPY daily bars with VIX', () => {
   it('uses the published VIX close on every day that has one', () => {
     let checked = 0;
     for (let i = 20; i < bars.length; i++) {
-      const published = vix.get(new Date(bars[i]!.time).toISOString().slice(0, 10));
+      const published = vix.get(utcDate(bars[i]!.time));
       if (published === undefined) continue;
       const r = readings[i]!;
       expect(r).toMatchObject({ source: 'vix', level: published, ...expectedRegime(published) });

@@ -1,11 +1,13 @@
 import { type Bar, parsePluginConfig, parsePluginManifest } from '@keel/contract';
-import { readCsvBars } from '@keel/host';
+import { joinAux, readCsvBars } from '@keel/host';
 import { barsFrom, expectPluginContract, runPlugin } from '@keel/testing';
 import { standardDeviation } from 'simple-statistics';
 import { describe, expect, it } from 'vitest';
-import { joinAuxByDate, readDailyCloses } from '../../../test-support/aux-series.ts';
+import { readDailyPoints } from '../../../test-support/aux-series.ts';
 import { describeWithSharedData, sharedDataPath } from '../../../test-support/shared-data.ts';
 import { volTarget } from './vol-target.js';
+
+const DAY = 86_400_000;
 
 /** Closes whose log returns alternate +r, −r: over an even lookback the population σ is exactly r. */
 function zigzag(r: number, n = 41): Bar[] {
@@ -70,9 +72,14 @@ describe('vol-target', () => {
 
 describeWithSharedData('vol-target on SPY daily bars', () => {
   it('honours the contract with VIX as aux', async () => {
-    const spy: Bar[] = [];
-    for await (const b of readCsvBars(sharedDataPath('SPY_1d.csv'))) spy.push(b);
-    const bars = joinAuxByDate(spy, { vix: readDailyCloses(sharedDataPath('VIX_1d.csv')) });
+    const bars: Bar[] = [];
+    const vix = readDailyPoints(sharedDataPath('VIX_1d.csv'));
+    const joined = joinAux(
+      readCsvBars(sharedDataPath('SPY_1d.csv')),
+      { vix },
+      { policy: 'last', maxStalenessMs: 4 * DAY },
+    );
+    for await (const b of joined) bars.push(b);
     await expectPluginContract(volTarget, { bars });
   });
 
