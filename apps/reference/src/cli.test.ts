@@ -261,8 +261,12 @@ describe('a config file outside the app', () => {
         { plugin: 'keel-plugin-up-bars' },
         { plugin: '@keel/plugin-atr-burst', config: { period: 10 } },
       ]);
-      // Run from elsewhere: resolution follows the config file, not the current folder.
-      const r = await runKeel(['replay', '--config', file, '--json'], { cwd: dir });
+      // Run from elsewhere: resolution follows the config file, not the current folder. NODE_PATH
+      // (pnpm exec sets it to its store) must not make the app's plugins look installed there.
+      const r = await runKeel(['replay', '--config', file, '--json'], {
+        cwd: dir,
+        env: { NODE_PATH: path.join(appDir, 'node_modules') },
+      });
       expect(r.code, r.stderr).toBe(0);
       const doc = JSON.parse(r.stdout) as {
         config: string;
