@@ -1,4 +1,5 @@
 import { spawnSync } from 'node:child_process';
+import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe } from 'vitest';
@@ -68,17 +69,28 @@ export function pandasPython(): string {
 
 /** Pids of this process's live children (zombies excluded), read from /proc. */
 export function childPids(parent = process.pid): number[] {
-  const out = spawnSync('ps', ['-o', 'pid=,stat=', '--ppid', String(parent)], { encoding: 'utf8' });
-  return out.stdout
-    .split('\n')
-    .map((l) => l.trim().split(/\s+/))
-    .filter((f) => f.length === 2 && !(f[1] ?? '').startsWith('Z'))
-    .map((f) => Number(f[0]));
+  const pids: number[] = [];
+  for (const name of readdirSync('/proc')) {
+    if (!/^\d+$/.test(name)) continue;
+    const stat = procStat(Number(name));
+    if (stat !== undefined && stat.ppid === parent && stat.state !== 'Z') pids.push(Number(name));
+  }
+  return pids;
 }
 
 /** True while a pid exists and is not a zombie. */
 export function isAlive(pid: number): boolean {
-  const out = spawnSync('ps', ['-o', 'stat=', '-p', String(pid)], { encoding: 'utf8' });
-  const stat = out.stdout.trim();
-  return stat !== '' && !stat.startsWith('Z');
+  const stat = procStat(pid);
+  return stat !== undefined && stat.state !== 'Z' && stat.state !== 'X';
+}
+
+function procStat(pid: number): { state: string; ppid: number } | undefined {
+  try {
+    const text = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    // `pid (comm) state ppid ...`; comm may hold spaces and parentheses, so split after the last ')'.
+    const rest = text.slice(text.lastIndexOf(')') + 2).split(' ');
+    return { state: rest[0] ?? '', ppid: Number(rest[1]) };
+  } catch {
+    return undefined;
+  }
 }
