@@ -12,3 +12,4 @@ export type {
 export { createExchangeCalendar } from './exchange-calendar.js';
 export type { NyseCalendarOptions } from './nyse-calendar.js';
 export { createNyseCalendar, NYSE_SPECIAL_CLOSURES, nyseEarlyCloses, nyseHolidays } from './nyse-calendar.js';
+export { assertTimeZone, zonedTimeToEpoch, zoneOffsetAt } from './time-zone.js';

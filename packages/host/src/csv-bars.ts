@@ -1,8 +1,27 @@
 import { createReadStream } from 'node:fs';
 import { createInterface } from 'node:readline';
 import type { Readable } from 'node:stream';
+import { assertTimeZone } from '@keel/calendar';
 import type { Bar } from '@keel/contract';
-import { CsvBarError } from './errors.js';
+import { z } from 'zod';
+import {
+  type CsvColumnMap,
+  type CsvLayout,
+  layoutFromFirstRow,
+  layoutFromHeader,
+  looksLikeData,
+} from './csv-columns.js';
+import {
+  type CsvBadRowPolicy,
+  type CsvRejectedRow,
+  type CsvRowReason,
+  RowPolicy,
+  TimeGuard,
+  type TimedRow,
+} from './csv-row-policy.js';
+import { type CsvDelimiter, detectDelimiter, splitCsvLine } from './csv-split.js';
+import { isClock, isUnixTime, parseDateTime, parseUnixTime, type UnixUnit, unixUnitOf } from './csv-time.js';
+import { CsvBarError, HostError } from './errors.js';
 import { immutableBar } from './immutable-bar.js';
 
 export interface CsvBarsOptions {
@@ -10,193 +29,385 @@ export interface CsvBarsOptions {
   symbol?: string;
   /** Extra numeric columns to carry as `bar.aux` (e.g. `['wap']`); empty cells are left out. */
   aux?: readonly string[];
+  /** Columns by header name or 0-based index; any left out are detected from the header. */
+  columns?: CsvColumnMap;
+  /** Whether the first line names the columns (default: detected; a first cell that is a date or a number is data). */
+  header?: boolean;
+  /** Default: detected from the first line (`,`, tab or `;`). */
+  delimiter?: CsvDelimiter;
+  /**
+   * IANA zone (`America/New_York`, `UTC`) of date-times written without an offset, such as MT4's
+   * `2024.03.11,09:30`. Without it such a time is an error, never silently UTC. Times with an
+   * offset and plain dates (00:00 UTC of that day) do not need it.
+   */
+  timeZone?: string;
+  /** Unit of a numeric time column (default: from the first value's magnitude; see `unixUnitOf`). */
+  timeUnit?: UnixUnit;
+  /**
+   * `fail` (default): the first bad row throws a `CsvBarError` naming line, column and cell.
+   * `skip`: bad rows are counted by reason and line in `summary()` and `onRejectedRow`, and left out.
+   */
+  onBadRow?: CsvBadRowPolicy;
+  /** Told about every row `skip` leaves out, as it happens. */
+  onRejectedRow?: (row: CsvRejectedRow) => void;
+  /**
+   * A row this far (ms) beyond the previous bar whose successor continues the earlier sequence is
+   * rejected as `time_jump` (default: ten times the median of the last 16 intervals).
+   */
+  maxTimeJumpMs?: number;
 }
 
-const TIME_COLUMNS = ['date', 'time', 'timestamp', 'datetime'];
-const REQUIRED = ['open', 'high', 'low', 'close'] as const;
+/** What a read found: counts for every row left out, and the layout it detected. */
+export interface CsvReadSummary {
+  /** Lines read, header and blank lines included. */
+  readonly lines: number;
+  /** Data rows (not blank, not the header). */
+  readonly rows: number;
+  readonly bars: number;
+  readonly rejected: { readonly total: number; readonly byReason: Readonly<Record<CsvRowReason, number>> };
+  /** The first 1 000 rejected rows in detail (line, reason, column, cell). */
+  readonly rejectedRows: readonly CsvRejectedRow[];
+  /** `undefined` until the first line is read. */
+  readonly layout: CsvLayoutSummary | undefined;
+}
+
+export interface CsvLayoutSummary {
+  readonly header: boolean;
+  readonly delimiter: CsvDelimiter;
+  /** Column names (as in the header, or `column N`) of each field found. */
+  readonly columns: Readonly<
+    Partial<Record<'time' | 'clock' | 'open' | 'high' | 'low' | 'close' | 'volume', string>>
+  >;
+  readonly closeOnly: boolean;
+  /** `date` (dates and date-times), or the unix unit of a numeric time column. */
+  readonly timeFormat: 'date' | `unix-${UnixUnit}` | undefined;
+}
+
+/** The bars of a file, read lazily, and the summary of what was left out so far. */
+export interface CsvBarReader extends AsyncGenerator<Bar, void, undefined> {
+  summary(): CsvReadSummary;
+}
+
+const ColumnRef = z.union([z.string().min(1), z.number().int().nonnegative()]);
+const OptionsSchema = z
+  .object({
+    symbol: z.string().min(1).optional(),
+    aux: z.array(z.string().min(1)).optional(),
+    columns: z
+      .object({
+        time: ColumnRef.optional(),
+        clock: ColumnRef.optional(),
+        open: ColumnRef.optional(),
+        high: ColumnRef.optional(),
+        low: ColumnRef.optional(),
+        close: ColumnRef.optional(),
+        volume: ColumnRef.optional(),
+      })
+      .strict()
+      .optional(),
+    header: z.boolean().optional(),
+    delimiter: z.enum([',', '\t', ';']).optional(),
+    timeZone: z.string().min(1).optional(),
+    timeUnit: z.enum(['s', 'ms', 'us', 'ns']).optional(),
+    onBadRow: z.enum(['skip', 'fail']).optional(),
+    onRejectedRow: z.function().optional(),
+    maxTimeJumpMs: z.number().positive().optional(),
+  })
+  .strict();
+
 const NUMBER = /^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$/;
-// `2024-03-11 13:30:00+00:00`, `2024-03-11T13:30:00Z`, `2016-06-28`; no offset means UTC.
-const DATE =
-  /^(\d{4})-(\d{2})-(\d{2})(?:[ T](\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,9}))?)?)?\s*(Z|[+-]\d{2}(?::?\d{2})?)?$/;
+
+type MutableBar = { -readonly [K in keyof Bar]: Bar[K] };
+type Parsed =
+  | { ok: true; time: number; cell: string; bar: MutableBar }
+  | { ok: false; reason: CsvRowReason; column: string; value: string; message: string };
 
 /**
- * Reads bars from a CSV file or stream in the shared data format
- * (`date,open,high,low,close,volume,...`, ISO dates with any UTC offset, or plain daily dates).
- * Only syntax is checked here; OHLC consistency and time order are the host's bar validation.
- * A malformed row throws a `CsvBarError` naming the line and column.
+ * Reads bars from a CSV file or stream: a header naming the columns in any case and order
+ * (`date`, `Datetime`, `timestamp`, `Open`…`Volume`, `PX_LAST` close-only series), or no header
+ * (MT4 `2024.03.11,09:30,o,h,l,c,v`); ISO times with any offset, plain dates, naive times in a given
+ * `timeZone`, unix seconds or milliseconds. Bad rows throw (`onBadRow: 'fail'`, the default) or
+ * are counted (`'skip'`); a time that jumps ahead and back rejects only itself. OHLC consistency is
+ * left to the host's bar validation. Bars come out immutable.
  */
-export async function* readCsvBars(
+export function readCsvBars(source: string | URL | Readable, options: CsvBarsOptions = {}): CsvBarReader {
+  const parsed = OptionsSchema.safeParse(options);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    const field = ['readCsvBars', ...(issue?.path ?? []).map(String)].join('.');
+    throw new HostError('HOST_INVALID_OPTION', `${field}: ${issue?.message ?? 'invalid'}`, { field });
+  }
+  if (options.timeZone !== undefined) {
+    try {
+      assertTimeZone(options.timeZone);
+    } catch (cause) {
+      throw new HostError(
+        'HOST_INVALID_OPTION',
+        `readCsvBars.timeZone ${JSON.stringify(options.timeZone)} is not an IANA zone`,
+        {
+          field: 'timeZone',
+          value: options.timeZone,
+          hint: "use a name such as 'America/New_York' or 'UTC'",
+          cause,
+        },
+      );
+    }
+  }
+  const state = new ReadState(options);
+  const generator = read(source, options, state) as CsvBarReader;
+  generator.summary = () => state.summary();
+  return generator;
+}
+
+class ReadState {
+  lines = 0;
+  rows = 0;
+  bars = 0;
+  layout: CsvLayout | undefined;
+  delimiter: CsvDelimiter = ',';
+  unit: UnixUnit | 'date' | undefined;
+  readonly policy: RowPolicy;
+  readonly guard: TimeGuard;
+
+  constructor(options: CsvBarsOptions) {
+    this.policy = new RowPolicy(options.onBadRow ?? 'fail', options.onRejectedRow);
+    this.guard = new TimeGuard(options.maxTimeJumpMs);
+  }
+
+  summary(): CsvReadSummary {
+    const layout = this.layout;
+    const name = (i: number): string | undefined =>
+      layout === undefined || i < 0 ? undefined : layout.names[i];
+    const columns: Partial<Record<'time' | 'clock' | 'open' | 'high' | 'low' | 'close' | 'volume', string>> =
+      {};
+    if (layout !== undefined) {
+      for (const field of ['time', 'clock', 'open', 'high', 'low', 'close', 'volume'] as const) {
+        const n = name(layout[field]);
+        if (n !== undefined) columns[field] = n;
+      }
+    }
+    return Object.freeze({
+      lines: this.lines,
+      rows: this.rows,
+      bars: this.bars,
+      rejected: Object.freeze({
+        total: this.policy.total,
+        byReason: Object.freeze({ ...this.policy.byReason }),
+      }),
+      rejectedRows: Object.freeze([...this.policy.details]),
+      layout:
+        layout === undefined
+          ? undefined
+          : Object.freeze({
+              header: layout.header,
+              delimiter: this.delimiter,
+              columns: Object.freeze(columns),
+              closeOnly: layout.closeOnly,
+              timeFormat:
+                this.unit === undefined
+                  ? undefined
+                  : this.unit === 'date'
+                    ? 'date'
+                    : (`unix-${this.unit}` as const),
+            }),
+    });
+  }
+}
+
+async function* read(
   source: string | URL | Readable,
-  options: CsvBarsOptions = {},
+  options: CsvBarsOptions,
+  state: ReadState,
 ): AsyncGenerator<Bar> {
   const input = typeof source === 'string' || source instanceof URL ? createReadStream(source) : source;
   const lines = createInterface({ input, crlfDelay: Number.POSITIVE_INFINITY });
-  let lineNo = 0;
-  let layout: Layout | undefined;
+  const { policy, guard } = state;
+  // One row of lookahead for the time guard: a row is judged once the next parsed row is known.
+  let pending: TimedRow<MutableBar> | undefined;
+  const settle = (next: number | undefined): Bar | undefined => {
+    const row = pending;
+    if (row === undefined) return undefined;
+    pending = undefined;
+    const verdict = guard.judge(row.time, next);
+    if (verdict === 'accept') {
+      guard.accept(row.time);
+      state.bars++;
+      return immutableBar(row.value);
+    }
+    policy.reject(
+      row.line,
+      verdict,
+      row.column,
+      row.cell,
+      verdict === 'time_jump'
+        ? `${JSON.stringify(row.cell)} jumps ahead of the rows around it`
+        : `${JSON.stringify(row.cell)} is not after the previous bar's time`,
+    );
+    return undefined;
+  };
   try {
     for await (const raw of lines) {
-      lineNo++;
+      state.lines++;
+      const lineNo = state.lines;
       const line = lineNo === 1 ? raw.replace(/^\uFEFF/, '') : raw;
       if (line.trim() === '') continue;
-      const cells = splitCsvLine(line, lineNo);
-      if (layout === undefined) {
-        layout = readHeader(cells, lineNo, options);
+      if (state.layout === undefined) {
+        state.delimiter = options.delimiter ?? detectDelimiter(line);
+        const cells = splitCsvLine(line, lineNo, state.delimiter);
+        const header = options.header ?? !looksLikeData(cells);
+        if (header) {
+          state.layout = layoutFromHeader(cells, lineNo, options);
+          continue;
+        }
+        state.layout = layoutFromFirstRow(cells, lineNo, options);
+      }
+      state.rows++;
+      const row = parseLine(line, lineNo, state, options);
+      if (!row.ok) {
+        policy.reject(lineNo, row.reason, row.column, row.value, row.message);
         continue;
       }
-      yield parseRow(cells, layout, lineNo, options.symbol);
+      const bar = settle(row.time);
+      const layout = state.layout;
+      pending = {
+        line: lineNo,
+        time: row.time,
+        column: layout.names[layout.time] as string,
+        cell: row.cell,
+        value: row.bar,
+      };
+      if (bar !== undefined) yield bar;
     }
+    const last = settle(undefined);
+    if (last !== undefined) yield last;
   } finally {
     lines.close();
     if (input !== source) (input as Readable).destroy();
   }
-  if (layout === undefined)
-    throw new CsvBarError(Math.max(lineNo, 1), 'header', 'the file has no header row');
+  if (state.layout === undefined)
+    throw new CsvBarError(Math.max(state.lines, 1), 'header', 'the file has no header row');
 }
 
-interface Layout {
-  readonly names: readonly string[];
-  readonly time: number;
-  readonly open: number;
-  readonly high: number;
-  readonly low: number;
-  readonly close: number;
-  /** -1: no volume column, bars get volume 0. */
-  readonly volume: number;
-  readonly aux: ReadonlyArray<readonly [name: string, index: number]>;
-}
-
-function readHeader(cells: string[], lineNo: number, options: CsvBarsOptions): Layout {
-  const names = cells.map((c) => c.trim().toLowerCase());
-  const find = (name: string): number => names.indexOf(name);
-  const time = names.findIndex((n) => TIME_COLUMNS.includes(n));
-  if (time < 0)
-    throw new CsvBarError(lineNo, 'header', `no time column (expected one of ${TIME_COLUMNS.join(', ')})`);
-  const index: Record<string, number> = {};
-  for (const name of REQUIRED) {
-    const at = find(name);
-    if (at < 0) throw new CsvBarError(lineNo, 'header', `missing required column ${JSON.stringify(name)}`);
-    index[name] = at;
+function parseLine(line: string, lineNo: number, state: ReadState, options: CsvBarsOptions): Parsed {
+  const layout = state.layout as CsvLayout;
+  let cells: string[];
+  try {
+    cells = splitCsvLine(line, lineNo, state.delimiter);
+  } catch (error) {
+    const column = error instanceof CsvBarError ? error.column : 'row';
+    return { ok: false, reason: 'malformed', column, value: '', message: 'unterminated quoted cell' };
   }
-  const aux = (options.aux ?? []).map((name): readonly [string, number] => {
-    const at = find(name.toLowerCase());
-    if (at < 0)
-      throw new CsvBarError(lineNo, 'header', `aux column ${JSON.stringify(name)} is not in the header`);
-    return [name, at];
-  });
-  return {
-    names,
-    time,
-    open: index.open as number,
-    high: index.high as number,
-    low: index.low as number,
-    close: index.close as number,
-    volume: find('volume'),
-    aux,
-  };
-}
-
-function parseRow(cells: string[], layout: Layout, lineNo: number, symbol: string | undefined): Bar {
-  if (cells.length < layout.names.length) {
-    throw new CsvBarError(
-      lineNo,
-      layout.names[cells.length] ?? 'row',
-      `row has ${cells.length} cells, header has ${layout.names.length}`,
-    );
+  if (cells.length <= layout.lastIndex) {
+    const column = layout.names[cells.length] ?? `column ${cells.length + 1}`;
+    return {
+      ok: false,
+      reason: 'missing_cells',
+      column,
+      value: '',
+      message: `row has ${cells.length} cells, the columns need ${layout.lastIndex + 1}`,
+    };
   }
-  const num = (at: number): number => {
-    const text = (cells[at] as string).trim();
-    if (!NUMBER.test(text))
-      throw new CsvBarError(lineNo, layout.names[at] as string, `${JSON.stringify(text)} is not a number`);
-    return Number(text);
-  };
-  const time = parseCsvTime(
-    (cells[layout.time] as string).trim(),
+  const cell = (i: number): string => (cells[i] as string).trim();
+  const time = parseTimeCell(
+    cell(layout.time),
+    layout.clock >= 0 ? cell(layout.clock) : undefined,
+    state,
+    options,
     lineNo,
-    layout.names[layout.time] as string,
+    layout,
   );
+  if (typeof time !== 'number') return time;
+  const numbers: number[] = [];
+  const fields = layout.closeOnly ? [layout.close] : [layout.open, layout.high, layout.low, layout.close];
+  if (layout.volume >= 0) fields.push(layout.volume);
+  for (const at of fields) {
+    const text = cell(at);
+    if (!NUMBER.test(text)) {
+      return {
+        ok: false,
+        reason: 'bad_number',
+        column: layout.names[at] as string,
+        value: text,
+        message: `${JSON.stringify(text)} is not a number`,
+      };
+    }
+    numbers.push(Number(text));
+  }
   let aux: Record<string, number> | undefined;
   for (const [name, at] of layout.aux) {
-    if ((cells[at] as string).trim() === '') continue;
+    const text = cell(at);
+    if (text === '') continue;
+    if (!NUMBER.test(text)) {
+      return {
+        ok: false,
+        reason: 'bad_number',
+        column: layout.names[at] as string,
+        value: text,
+        message: `${JSON.stringify(text)} is not a number`,
+      };
+    }
     aux ??= {};
-    aux[name] = num(at);
+    aux[name] = Number(text);
   }
-  const bar: { -readonly [K in keyof Bar]: Bar[K] } = {
-    time,
-    open: num(layout.open),
-    high: num(layout.high),
-    low: num(layout.low),
-    close: num(layout.close),
-    volume: layout.volume < 0 ? 0 : num(layout.volume),
-  };
-  if (symbol !== undefined) bar.symbol = symbol;
+  const [a, b, c, d, e] = numbers as [number, number, number, number, number];
+  const bar: MutableBar = layout.closeOnly
+    ? { time, open: a, high: a, low: a, close: a, volume: layout.volume >= 0 ? b : 0 }
+    : { time, open: a, high: b, low: c, close: d, volume: layout.volume >= 0 ? e : 0 };
+  if (options.symbol !== undefined) bar.symbol = options.symbol;
   if (aux !== undefined) bar.aux = aux;
-  return immutableBar(bar);
+  return { ok: true, time, cell: cell(layout.time), bar };
 }
 
-/** Parses a CSV timestamp to epoch ms (UTC). Exported for property tests and other sources. */
-export function parseCsvTime(text: string, lineNo = 0, column = 'date'): number {
-  const m = DATE.exec(text);
-  if (m === null)
-    throw new CsvBarError(
-      lineNo,
-      column,
-      `${JSON.stringify(text)} is not a date like 2024-03-11 13:30:00+00:00`,
-    );
-  const [, y, mo, d, h = '0', mi = '0', s = '0', frac = '', zone] = m;
-  const year = Number(y);
-  const month = Number(mo);
-  const day = Number(d);
-  const hour = Number(h);
-  const minute = Number(mi);
-  const second = Number(s);
-  const daysInMonth = month >= 1 && month <= 12 ? new Date(Date.UTC(year, month, 0)).getUTCDate() : 0;
-  if (day < 1 || day > daysInMonth || hour > 23 || minute > 59 || second > 59) {
-    throw new CsvBarError(lineNo, column, `${JSON.stringify(text)} is not a valid date and time`);
+function parseTimeCell(
+  text: string,
+  clock: string | undefined,
+  state: ReadState,
+  options: CsvBarsOptions,
+  lineNo: number,
+  layout: CsvLayout,
+): number | Extract<Parsed, { ok: false }> {
+  const column = layout.names[layout.time] as string;
+  if (state.unit === undefined) {
+    // The first row decides: a number is a unix time (unit by magnitude), anything else a date.
+    if (options.timeUnit !== undefined) state.unit = options.timeUnit;
+    else if (clock === undefined && isUnixTime(text) && !/^\d{8}$/.test(text))
+      state.unit = unixUnitOf(Number(text));
+    else state.unit = 'date';
   }
-  const ms = frac === '' ? 0 : Math.floor(Number(`0.${frac}`) * 1000);
-  let offsetMin = 0;
-  if (zone !== undefined && zone !== 'Z') {
-    const sign = zone.startsWith('-') ? -1 : 1;
-    const digits = zone.slice(1).replace(':', '');
-    const oh = Number(digits.slice(0, 2));
-    const om = digits.length > 2 ? Number(digits.slice(2, 4)) : 0;
-    if (oh > 23 || om > 59)
-      throw new CsvBarError(lineNo, column, `${JSON.stringify(text)} has an invalid UTC offset`);
-    offsetMin = sign * (oh * 60 + om);
+  const result =
+    state.unit === 'date'
+      ? clock !== undefined && !isClock(clock)
+        ? {
+            problem: 'bad_time' as const,
+            message: `${JSON.stringify(clock)} is not a time of day like 09:30`,
+          }
+        : parseDateTime(text, { timeZone: options.timeZone }, clock)
+      : parseUnixTime(text, state.unit);
+  if (typeof result === 'number') return result;
+  if (result.problem === 'naive_time') {
+    // A file-wide choice, not a bad row: every row of the file would fail the same way.
+    throw new CsvBarError(lineNo, column, result.message, {
+      value: text,
+      hint: "pass timeZone (e.g. 'America/New_York', or 'UTC' if the times are UTC)",
+    });
   }
-  // Date.UTC maps years 0-99 to 1900+; setUTCFullYear does not.
-  const date = new Date(Date.UTC(2000, month - 1, day, hour, minute, second, ms));
-  date.setUTCFullYear(year);
-  return date.getTime() - offsetMin * 60_000;
+  return {
+    ok: false,
+    reason: 'bad_time',
+    column: clock !== undefined && !isClock(clock) ? (layout.names[layout.clock] as string) : column,
+    value: clock === undefined ? text : `${text} ${clock}`,
+    message: result.message,
+  };
 }
 
-/** Splits one CSV line; supports quoted cells with `""` escapes. */
-export function splitCsvLine(line: string, lineNo = 0): string[] {
-  if (!line.includes('"')) return line.split(',');
-  const cells: string[] = [];
-  let cell = '';
-  let i = 0;
-  let quoted = false;
-  while (i < line.length) {
-    const ch = line[i] as string;
-    if (quoted) {
-      if (ch === '"' && line[i + 1] === '"') {
-        cell += '"';
-        i += 2;
-        continue;
-      }
-      if (ch === '"') quoted = false;
-      else cell += ch;
-    } else if (ch === '"' && cell.trim() === '') {
-      quoted = true;
-      cell = '';
-    } else if (ch === ',') {
-      cells.push(cell);
-      cell = '';
-    } else cell += ch;
-    i++;
-  }
-  if (quoted) throw new CsvBarError(lineNo, `cell ${cells.length + 1}`, 'unterminated quoted cell');
-  cells.push(cell);
-  return cells;
+/**
+ * Parses a CSV timestamp to epoch ms (UTC): ISO date-times with an offset, plain dates (00:00
+ * UTC), and naive date-times when `timeZone` is given. Throws a `CsvBarError` otherwise.
+ */
+export function parseCsvTime(text: string, lineNo = 0, column = 'date', timeZone?: string): number {
+  const result = parseDateTime(text, { timeZone });
+  if (typeof result === 'number') return result;
+  throw new CsvBarError(lineNo, column, result.message);
 }
+
+export { splitCsvLine };
