@@ -32,3 +32,14 @@ export class PythonError extends KeelError<PythonErrorCode> {}
 export function loadMessage(error: PythonError): string {
   return error.hint === undefined ? error.message : `${error.message} (hint: ${error.hint})`;
 }
+
+/** The same error with its hint carried in the message, for the host's load-error record. */
+export function withHintInMessage(error: unknown): unknown {
+  if (!(error instanceof PythonError) || error.hint === undefined || error.message.includes('(hint: '))
+    return error;
+  return new PythonError(error.code, loadMessage(error), {
+    ...(error.field === undefined ? {} : { field: error.field }),
+    hint: error.hint,
+    cause: error,
+  });
+}

@@ -1,5 +1,5 @@
 import type { Logger } from '@keel/contract';
-import { PythonError } from './errors.js';
+import { PythonError, withHintInMessage } from './errors.js';
 import { type HostCallHandler, PythonProcess } from './python-process.js';
 
 export interface SupervisedOptions {
@@ -32,7 +32,12 @@ export class SupervisedPython {
 
   /** The first start: a failure is the plugin's load error. */
   async start(): Promise<void> {
-    await this.spawn();
+    try {
+      await this.spawn();
+    } catch (error) {
+      // The host records a setup failure by its message only: the hint rides in it.
+      throw withHintInMessage(error);
+    }
   }
 
   /** The running process, or a fresh one (waiting for it to be ready). */
