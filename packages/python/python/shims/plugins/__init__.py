@@ -4,6 +4,12 @@ A project that ships its own ``plugins`` package (the same class) shadows this o
 directory last on ``sys.path``.
 """
 
+import pkgutil
+
+# A project folder `plugins/` without an `__init__.py` still provides the plugin modules
+# (`plugins.momentum_plugin`): its folders join this package's search path.
+__path__ = pkgutil.extend_path(__path__, __name__)
+
 
 class SMKPlugin:
     """Per-bar sensor. Subclasses set the class attributes and implement ``update``."""
