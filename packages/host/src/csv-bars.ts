@@ -194,7 +194,8 @@ class ReadState {
         total: this.policy.total,
         byReason: Object.freeze({ ...this.policy.byReason }),
       }),
-      rejectedRows: Object.freeze([...this.policy.details]),
+      // Rows are judged up to two rows late: list them by line.
+      rejectedRows: Object.freeze([...this.policy.details].sort((a, b) => a.line - b.line)),
       layout:
         layout === undefined
           ? undefined
@@ -222,13 +223,12 @@ async function* read(
   const input = typeof source === 'string' || source instanceof URL ? createReadStream(source) : source;
   const lines = createInterface({ input, crlfDelay: Number.POSITIVE_INFINITY });
   const { policy, guard } = state;
-  // One row of lookahead for the time guard: a row is judged once the next parsed row is known.
-  let pending: TimedRow<MutableBar> | undefined;
-  const settle = (next: number | undefined): Bar | undefined => {
-    const row = pending;
+  // Lookahead for the time guard: a row is judged once the next two parsed rows are known.
+  const queue: Array<TimedRow<MutableBar>> = [];
+  const settle = (): Bar | undefined => {
+    const row = queue.shift();
     if (row === undefined) return undefined;
-    pending = undefined;
-    const verdict = guard.judge(row.time, next);
+    const verdict = guard.judge(row.time, queue[0]?.time, queue[1]?.time);
     if (verdict === 'accept') {
       guard.accept(row.time);
       state.bars++;
@@ -267,19 +267,21 @@ async function* read(
         policy.reject(lineNo, row.reason, row.column, row.value, row.message);
         continue;
       }
-      const bar = settle(row.time);
       const layout = state.layout;
-      pending = {
+      queue.push({
         line: lineNo,
         time: row.time,
         column: layout.names[layout.time] as string,
         cell: row.cell,
         value: row.bar,
-      };
+      });
+      const bar = queue.length > 2 ? settle() : undefined;
       if (bar !== undefined) yield bar;
     }
-    const last = settle(undefined);
-    if (last !== undefined) yield last;
+    while (queue.length > 0) {
+      const bar = settle();
+      if (bar !== undefined) yield bar;
+    }
   } finally {
     lines.close();
     if (input !== source) (input as Readable).destroy();

@@ -91,7 +91,7 @@ const RECENT = 16;
 const JUMP_FACTOR = 10;
 
 /**
- * Decides each row's time with one row of lookahead. A row at or before the previous accepted
+ * Decides each row's time with one row of lookahead (two for the first row). A row at or before the previous accepted
  * time is `time_not_increasing`. A row followed by a row earlier than itself but later than the
  * previous accepted one is the odd one out when it jumped (more than `maxJumpMs`, default ten
  * times the median of the recent intervals) beyond the previous row while its successor did not:
@@ -103,12 +103,17 @@ export class TimeGuard {
 
   constructor(private readonly maxJumpMs: number | undefined) {}
 
-  /** The verdict on `row` given the next parsed row's time (`undefined` at the end of the file). */
-  judge(time: number, next: number | undefined): Verdict {
+  /**
+   * The verdict on a row given the times of the next two parsed rows (`undefined` past the end).
+   * The second one only settles the very first row: with nothing before it, a first row above its
+   * successor is the odd one out only when the row after that stays below it too.
+   */
+  judge(time: number, next: number | undefined, afterNext?: number): Verdict {
     const last = this.last;
     if (!(time > last)) return 'time_not_increasing';
     if (next !== undefined && next < time && next > last) {
-      if (last === Number.NEGATIVE_INFINITY) return 'time_jump';
+      if (last === Number.NEGATIVE_INFINITY)
+        return afterNext !== undefined && afterNext < time ? 'time_jump' : 'accept';
       const limit = this.maxJumpMs ?? this.adaptiveLimit();
       if (limit === undefined || (time - last > limit && next - last <= limit)) return 'time_jump';
     }
