@@ -17,6 +17,10 @@ export const FORECAST_ERROR_CODES = {
   FORECAST_HORIZON_OUT_OF_RANGE: 'horizon outside the allowed range',
   /** `model` names no model this plugin knows. */
   FORECAST_UNKNOWN_MODEL: 'unknown model name',
+  /** `chronos` was asked for but is not configured, `onnxruntime-node` is missing, or the file does not load. */
+  FORECAST_MODEL_UNAVAILABLE: 'the ONNX model cannot be used',
+  /** The ONNX model's output is not Chronos-Bolt's `[batch, quantiles, steps]` of positive prices. */
+  FORECAST_MODEL_OUTPUT: 'the ONNX model output breaks the contract',
   /** The series has no variation (all returns zero), so no volatility can be fitted. */
   FORECAST_DEGENERATE_SERIES: 'the closes never change',
 } as const;

@@ -1,12 +1,12 @@
 import type { Cache, JsonValue } from '@keel/contract';
 import { z } from 'zod';
-import { MODEL_NAMES, type ModelForecast } from './model-forecast.js';
+import { CONE_MODEL_NAMES, type ModelForecast } from './model-forecast.js';
 
 const finite = z.array(z.number());
 
 /** A cached model forecast, checked on the way out of the cache like any other input. */
 const CachedForecastSchema = z.object({
-  model: z.enum(MODEL_NAMES),
+  model: z.enum(CONE_MODEL_NAMES),
   horizon: z.number().int().positive(),
   center: finite,
   scale: z.array(z.number().positive()),
@@ -17,7 +17,10 @@ const CachedForecastSchema = z.object({
 
 export interface ForecastCache {
   /** The cached forecast for `key`, or `compute()`'s, which is then cached. */
-  getOrCompute(key: string, compute: () => ModelForecast): Promise<{ forecast: ModelForecast; hit: boolean }>;
+  getOrCompute(
+    key: string,
+    compute: () => ModelForecast | Promise<ModelForecast>,
+  ): Promise<{ forecast: ModelForecast; hit: boolean }>;
   readonly hits: number;
   readonly misses: number;
 }
@@ -41,7 +44,7 @@ export function createForecastCache(cache: Cache, ttlMs?: number): ForecastCache
         return { forecast: stored.data, hit: true };
       }
       misses++;
-      const forecast = compute();
+      const forecast = await compute();
       await cache.put(FORECAST_NAMESPACE, key, forecast as unknown as JsonValue, putOptions);
       return { forecast, hit: false };
     },

@@ -5,15 +5,17 @@ import {
   type JsonValue,
   type SensorReading,
 } from '@keel/contract';
+import { type ChronosModel, loadChronosModel } from './chronos-model.js';
 import { CloseRing } from './close-ring.js';
 import { type ConeModel, createConeModel } from './cone-model.js';
 import { type ConeCalibrator, createConeCalibrator, type LogBands } from './conformal-calibrator.js';
 import { type ForecastConeConfig, ForecastConeConfigSchema } from './config.js';
+import { ForecastError } from './errors.js';
 import { createForecastCache, type ForecastCache } from './forecast-cache.js';
 import { MIN_CLOSES, MIN_GARCH_CLOSES, parseForecastRequest } from './forecast-request.js';
 import { forecastKey } from './input-hash.js';
 import { logReturns } from './log-returns.js';
-import type { ModelName, PriceCone } from './model-forecast.js';
+import type { ConeModelName, ModelForecast, PriceCone } from './model-forecast.js';
 import { toPriceCone } from './model-forecast.js';
 
 /** What the `forecast-cone.forecast` RPC returns. */
@@ -22,7 +24,7 @@ export interface ForecastResponse extends JsonObject {
   p10: number[];
   p50: number[];
   p90: number[];
-  model: ModelName;
+  model: ConeModelName;
   horizon: number;
   /** The last close, the cone's origin. */
   last: number;
@@ -50,6 +52,7 @@ export function createForecastCone() {
   let config: ForecastConeConfig | undefined;
   let closes: CloseRing | undefined;
   let model: ConeModel | undefined;
+  let chronos: ChronosModel | undefined;
   let calibrator: ConeCalibrator | undefined;
   let cache: ForecastCache | undefined;
   let scratch = new Float64Array(0);
@@ -59,16 +62,19 @@ export function createForecastCone() {
   let rpcCalls = 0;
   let live: LiveCone | null = null;
 
-  const init = (ctx: HostContext<ForecastConeConfig>) => {
+  const init = async (ctx: HostContext<ForecastConeConfig>) => {
     config = ctx.config;
     closes = new CloseRing(config.history);
-    model = createConeModel(config.model, config, 'stream');
+    const name = config.model;
+    model = name === 'chronos' ? undefined : createConeModel(name, config, 'stream');
+    // Loaded once per host: a bad path or a missing runtime is a load error naming the field.
+    chronos = config.chronos === undefined ? undefined : await loadChronosModel(config.chronos);
     calibrator = createConeCalibrator(config.horizon, config.calibration);
     cache = createForecastCache(ctx.cache, config.cacheTtlMs);
     scratch = new Float64Array(config.history);
   };
 
-  const minCloses = (name: ModelName) => (name === 'garch' ? MIN_GARCH_CLOSES : MIN_CLOSES);
+  const minCloses = (name: ConeModelName) => (name === 'garch' ? MIN_GARCH_CLOSES : MIN_CLOSES);
   const cone = (last: number, bands: LogBands): PriceCone => ({
     p10: bands.lo.map((q) => last * Math.exp(q)),
     p50: bands.mid.map((q) => last * Math.exp(q)),
@@ -91,8 +97,8 @@ export function createForecastCone() {
     config: ForecastConeConfigSchema,
     budget: { timeoutMs: 10_000 },
 
-    setup(ctx) {
-      init(ctx);
+    async setup(ctx) {
+      await init(ctx);
       ctx.rpc.register(FORECAST_METHOD, async (payload) => {
         rpcCalls++;
         const c = config!;
@@ -103,12 +109,21 @@ export function createForecastCone() {
         });
         if (!parsed.ok) throw parsed.error;
         const { closes: series, horizon, model: name, recalibrate } = parsed.request;
-        // Independent requests: GARCH is fitted on each call's own closes (the fit is cached with it).
-        const m = createConeModel(name, c, 'per-call');
-        const returns = logReturns(series);
-        const params = m.prepare(returns);
+        let params: JsonValue;
+        let compute: () => ModelForecast | Promise<ModelForecast>;
+        if (name === 'chronos') {
+          const onnx = requireChronos();
+          params = onnx.params;
+          compute = () => onnx.forecast(series, horizon);
+        } else {
+          // Independent requests: GARCH is fitted on each call's own closes (the fit is cached with it).
+          const m = createConeModel(name, c, 'per-call');
+          const returns = logReturns(series);
+          params = m.prepare(returns);
+          compute = () => m.forecast(returns, horizon);
+        }
         const key = forecastKey(series, 0, series.length, { horizon, model: name, params });
-        const { forecast, hit } = await cache!.getOrCompute(key, () => m.forecast(returns, horizon));
+        const { forecast, hit } = await cache!.getOrCompute(key, compute);
         const last = series[series.length - 1]!;
         // The live adjustment is learned for this plugin's own model and steps; elsewhere it does not apply.
         const applies = recalibrate && c.calibration.enabled && name === c.model;
@@ -141,13 +156,30 @@ export function createForecastCone() {
       if (firstForecast < 0) firstForecast = t;
       if ((t - firstForecast) % c.every === 0) {
         const view = closes!.view();
-        const returns = logReturns(view, 0, view.length, scratch);
-        const params = model!.prepare(returns);
+        let params: JsonValue;
+        let compute: () => ModelForecast | Promise<ModelForecast>;
+        if (model === undefined) {
+          const onnx = requireChronos();
+          params = onnx.params;
+          compute = () => onnx.forecast(view, c.horizon);
+        } else {
+          const m = model;
+          const returns = logReturns(view, 0, view.length, scratch);
+          params = m.prepare(returns);
+          compute = () => m.forecast(returns, c.horizon);
+        }
         const key = forecastKey(view, 0, view.length, { horizon: c.horizon, model: c.model, params });
-        const { forecast } = await cache!.getOrCompute(key, () => model!.forecast(returns, c.horizon));
-        const bands = calibrator!.issue(t, logClose, forecast);
-        live = { origin: t, ...cone(bar.close, bands) };
-        issued++;
+        try {
+          const { forecast } = await cache!.getOrCompute(key, compute);
+          const bands = calibrator!.issue(t, logClose, forecast);
+          live = { origin: t, ...cone(bar.close, bands) };
+          issued++;
+        } catch (error) {
+          // A flat stretch (every close equal) has no volatility: no cone until prices move again.
+          if (!(error instanceof ForecastError && error.code === 'FORECAST_DEGENERATE_SERIES')) throw error;
+          live = null;
+          reading.status = `flat: the last ${view.length} closes never change, no cone`;
+        }
       }
       reading.coverage = calibrator!.score(1).coverage;
       return reading;
@@ -174,7 +206,7 @@ export function createForecastCone() {
           },
           rpcCalls: () => rpcCalls,
           garch: () => {
-            const p = model!.fitted();
+            const p = model?.fitted() ?? null;
             return p === null ? null : { omega: p.omega, alpha: round(p.alpha), beta: round(p.beta) };
           },
           lastCone: () =>
@@ -183,6 +215,10 @@ export function createForecastCone() {
               : ({ origin: live.origin, p10: live.p10, p50: live.p50, p90: live.p90 } as JsonValue),
         },
       };
+    },
+
+    async dispose() {
+      await chronos?.dispose();
     },
 
     reset() {
@@ -195,6 +231,15 @@ export function createForecastCone() {
       live = null;
     },
   });
+
+  function requireChronos(): ChronosModel {
+    if (chronos !== undefined) return chronos;
+    throw new ForecastError('FORECAST_MODEL_UNAVAILABLE', 'model "chronos" is not configured on this host', {
+      field: 'model',
+      value: 'chronos',
+      hint: 'set the plugin config chronos.modelPath to a Chronos-Bolt ONNX file',
+    });
+  }
 
   /** The reading for close `close` on bar `t`, against the band the live cone gave for it. */
   function compare(t: number, close: number): SensorReading & Record<string, JsonValue> {

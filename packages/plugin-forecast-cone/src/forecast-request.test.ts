@@ -49,7 +49,7 @@ describe('parseForecastRequest', () => {
         fc.oneof(
           fc.integer({ max: 0 }),
           fc.integer({ min: 251 }),
-          fc.double({ noNaN: true }).filter((x) => !Number.isInteger(x)),
+          fc.double({ noNaN: true, noDefaultInfinity: true }).filter((x) => !Number.isInteger(x)),
         ),
         (h) => {
           const e = errorOf({ closes: Array(40).fill(100), horizon: h });
@@ -78,7 +78,7 @@ describe('parseForecastRequest', () => {
     expect(errorOf({ closes: Array(40).fill(1), horizon: 1, model: 'lstm' })).toMatchObject({
       code: 'FORECAST_UNKNOWN_MODEL',
       field: 'model',
-      message: 'model "lstm" is not one of ewma, garch, bootstrap',
+      message: 'model "lstm" is not one of ewma, garch, bootstrap, chronos',
     });
     const e = errorOf({ closes: [1, 2, 'x'], horizon: 1 });
     expect(e).toMatchObject({ code: 'FORECAST_INVALID_PAYLOAD', field: 'closes[2]', value: 'x' });

@@ -1,7 +1,7 @@
 import { formatValue } from '@keel/contract';
 import { z } from 'zod';
 import { ForecastError, type ForecastErrorCode } from './errors.js';
-import { MODEL_NAMES, type ModelName } from './model-forecast.js';
+import { CONE_MODEL_NAMES, type ConeModelName } from './model-forecast.js';
 
 /** Fewest closes any model accepts (29 returns: enough for an EWMA seed). */
 export const MIN_CLOSES = 30;
@@ -11,7 +11,7 @@ export const MIN_GARCH_CLOSES = 100;
 export interface RequestLimits {
   readonly maxHorizon: number;
   readonly maxCloses: number;
-  readonly defaultModel: ModelName;
+  readonly defaultModel: ConeModelName;
 }
 
 /** The `forecast` RPC payload. */
@@ -28,7 +28,7 @@ export const ForecastRequestSchema = z.strictObject({
 export interface ForecastRequest {
   readonly closes: readonly number[];
   readonly horizon: number;
-  readonly model: ModelName;
+  readonly model: ConeModelName;
   readonly recalibrate: boolean;
 }
 
@@ -49,19 +49,19 @@ export function parseForecastRequest(payload: unknown, limits: RequestLimits): F
     const value = valueAt(payload, issue.path);
     const got = value === undefined ? '' : ` (got ${formatValue(value)})`;
     return fail('FORECAST_INVALID_PAYLOAD', name, value, `${name}: ${issue.message}${got}`, {
-      hint: 'send { closes: number[], horizon: integer, model?: "ewma" | "garch" | "bootstrap" }',
+      hint: 'send { closes: number[], horizon: integer, model?: "ewma" | "garch" | "bootstrap" | "chronos" }',
     });
   }
   const { closes, horizon } = shape.data;
   const model = shape.data.model ?? limits.defaultModel;
-  if (!(MODEL_NAMES as readonly string[]).includes(model)) {
+  if (!(CONE_MODEL_NAMES as readonly string[]).includes(model)) {
     return fail(
       'FORECAST_UNKNOWN_MODEL',
       'model',
       model,
-      `model ${formatValue(model)} is not one of ${MODEL_NAMES.join(', ')}`,
+      `model ${formatValue(model)} is not one of ${CONE_MODEL_NAMES.join(', ')}`,
       {
-        hint: `use one of ${MODEL_NAMES.join(', ')}`,
+        hint: `use one of ${CONE_MODEL_NAMES.join(', ')}`,
       },
     );
   }
@@ -107,7 +107,7 @@ export function parseForecastRequest(payload: unknown, limits: RequestLimits): F
   }
   return {
     ok: true,
-    request: { closes, horizon, model: model as ModelName, recalibrate: shape.data.recalibrate ?? false },
+    request: { closes, horizon, model: model as ConeModelName, recalibrate: shape.data.recalibrate ?? false },
   };
 }
 

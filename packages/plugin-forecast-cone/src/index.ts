@@ -4,6 +4,8 @@ export type { BacktestOptions, BacktestResult } from './backtest-cone.js';
 export { backtestCone } from './backtest-cone.js';
 export type { BootstrapOptions } from './bootstrap-model.js';
 export { bootstrapForecast } from './bootstrap-model.js';
+export type { ChronosModel, ChronosOptions } from './chronos-model.js';
+export { CHRONOS_BOLT_QUANTILES, loadChronosModel } from './chronos-model.js';
 export type { ConeModel, GarchModelOptions, ModelOptions } from './cone-model.js';
 export { createConeModel, DEFAULT_MODEL_OPTIONS } from './cone-model.js';
 export type { CalibrationOptions, ConeCalibrator, LogBands, StepScore } from './conformal-calibrator.js';
@@ -25,8 +27,8 @@ export {
 } from './forecast-request.js';
 export type { GarchFit, GarchFitOptions, GarchParams } from './garch-model.js';
 export { fitGarch, garchCumulativeVariance, garchForecast, garchLogLikelihood } from './garch-model.js';
-export type { ModelForecast, ModelName, PriceCone } from './model-forecast.js';
-export { MODEL_NAMES, toPriceCone } from './model-forecast.js';
+export type { ConeModelName, ModelForecast, ModelName, PriceCone } from './model-forecast.js';
+export { CONE_MODEL_NAMES, MODEL_NAMES, toPriceCone } from './model-forecast.js';
 export { normalQuantile } from './normal-quantile.js';
 export { conePinball, pinballLoss } from './pinball.js';
 /** A factory: the host calls it once per host, so every host gets its own state. */

@@ -1,6 +1,10 @@
-/** The models the plugin knows. `ewma` is the default. */
+/** The statistical models, computed in-process. `ewma` is the default. */
 export const MODEL_NAMES = ['ewma', 'garch', 'bootstrap'] as const;
 export type ModelName = (typeof MODEL_NAMES)[number];
+
+/** Every model the plugin can serve: the statistical ones and `chronos` (an ONNX file the user supplies). */
+export const CONE_MODEL_NAMES = [...MODEL_NAMES, 'chronos'] as const;
+export type ConeModelName = (typeof CONE_MODEL_NAMES)[number];
 
 /**
  * What a model says about the cumulative log return from the origin close over steps 1..horizon
@@ -9,7 +13,7 @@ export type ModelName = (typeof MODEL_NAMES)[number];
  * forecast is JSON and can be cached as it is.
  */
 export interface ModelForecast {
-  readonly model: ModelName;
+  readonly model: ConeModelName;
   readonly horizon: number;
   readonly center: number[];
   readonly scale: number[];
@@ -27,7 +31,7 @@ export interface PriceCone {
 
 /** A normal forecast of the cumulative log return: zero center, `sqrt(cumVar[k])` spread per step. */
 export function normalForecast(
-  model: ModelName,
+  model: ConeModelName,
   cumulativeVariance: ArrayLike<number>,
   horizon: number,
   z10: number,
