@@ -145,6 +145,18 @@ describe('forecast-cone plugin', () => {
     expect(runUp.readings[0]!.status).toBe('collecting 1/30 closes');
   });
 
+  it('gives no cone on a flat stretch instead of failing, and resumes when prices move', async () => {
+    const flat = [...Array(40).fill(100), ...walkCloses(20, 8).map((c) => c)];
+    const { readings } = await runPlugin(createForecastCone, closesToBars(flat));
+    expect(readings[35]).toMatchObject({
+      active: false,
+      score: 0,
+      status: 'flat: the last 36 closes never change, no cone',
+    });
+    expect(readings.every((r) => !r.status.startsWith('ERROR'))).toBe(true);
+    expect(readings[59]!.status).toMatch(/^(inside p10–p90|above p90|below p10)/);
+  });
+
   it('issues a cone every N bars and compares each bar with the step it lands on', async () => {
     const { readings, panel } = await runPlugin(createForecastCone, closesToBars(walkCloses(120, 4)), {
       config: { every: 10, horizon: 10 },
