@@ -78,12 +78,27 @@ describe('load errors', () => {
         }),
         // … or only through the df Keel would build.
         pythonPlugin({
+          file: fixture('plugins', 'last_close.py'),
+          className: 'LastClosePlugin',
+          python: noPandas as string,
+        }),
+        // A plugin whose update() never reads df needs no pandas: it loads and runs.
+        pythonPlugin({
           file: fixture('plugins', 'plain_counter.py'),
           className: 'UpCloseCounter',
           python: noPandas as string,
         }),
       ]);
-      expect(result.loaded).toEqual([]);
+      expect(result.loaded.map((p) => p.id)).toEqual(['up-close-counter']);
+      const out = await h.step({
+        time: Date.UTC(2024, 0, 2, 14, 30),
+        open: 1,
+        high: 2,
+        low: 0.5,
+        close: 1.5,
+        volume: 10,
+      });
+      expect(out.kind).toBe('step');
       for (const error of result.errors) {
         expect(error.phase).toBe('import');
         expect(error.message).toContain(
@@ -91,7 +106,7 @@ describe('load errors', () => {
         );
       }
       expect(result.errors[0]?.message).toContain('imports pandas, which is not installed');
-      expect(result.errors[1]?.message).toContain('SMK plugin UpCloseCounter needs pandas');
+      expect(result.errors[1]?.message).toContain('SMK plugin LastClosePlugin needs pandas');
     },
   );
 

@@ -151,6 +151,25 @@ def _dialect(cls):
     )
 
 
+def reads_df(update):
+    """Whether ``update(self, bar, df, smk)`` can observe ``df``. When its code never loads that
+    argument (and cannot reach it through locals(), vars(), eval or exec), Keel skips building the
+    DataFrame, and such a plugin does not need pandas at all."""
+    import dis
+
+    func = getattr(update, "__func__", update)
+    code = getattr(func, "__code__", None)
+    if code is None or code.co_argcount < 3:
+        return True
+    name = code.co_varnames[2]
+    if name in code.co_cellvars or {"locals", "vars", "eval", "exec"} & set(code.co_names):
+        return True
+    for ins in dis.get_instructions(code):
+        if ins.argval == name and ins.opname.startswith(("LOAD_FAST", "LOAD_CLOSURE", "DELETE_FAST")):
+            return True
+    return False
+
+
 def _instantiate(cls, dialect):
     try:
         return cls()
@@ -163,10 +182,11 @@ def _instantiate(cls, dialect):
 def _describe_class(cls, dialect, instance):
     info = {"dialect": dialect, "className": cls.__name__}
     if dialect == "sensor":
-        try:
-            import pandas  # noqa: F401
-        except ImportError:
-            raise LoadFailure("PYTHON_PANDAS_MISSING", f"SMK plugin {cls.__name__} needs pandas, which is not installed", PANDAS_HINT)
+        if reads_df(cls.update):
+            try:
+                import pandas  # noqa: F401
+            except ImportError:
+                raise LoadFailure("PYTHON_PANDAS_MISSING", f"SMK plugin {cls.__name__} needs pandas, which is not installed", PANDAS_HINT)
         info.update(
             name=str(getattr(cls, "name", cls.__name__)),
             layer=str(getattr(cls, "layer", "L3-ext")),
@@ -262,15 +282,17 @@ class SensorRuntime:
     COLUMNS = ["open", "high", "low", "close", "volume", "atr", "atr20"]
 
     def __init__(self, instance, window):
-        import numpy as np
-        import pandas as pd
-
-        self.np = np
-        self.pd = pd
         self.instance = instance
         self.window = int(window)
         self.rows = []
-        self.rolling_mean = _rolling_mean_kernel(np, pd)
+        self.uses_df = reads_df(instance.update)
+        if self.uses_df:
+            import numpy as np
+            import pandas as pd
+
+            self.np = np
+            self.pd = pd
+            self.rolling_mean = _rolling_mean_kernel(np, pd)
 
     def reset(self):
         self.rows = []
@@ -297,7 +319,7 @@ class SensorRuntime:
             rows.append(r)
         if len(rows) > self.window:
             del rows[: len(rows) - self.window]
-        df = self.frame(rows)
+        df = self.frame(rows) if self.uses_df else None
         bar_row = rows[-1]
         t = bar_row[0]
         bar = {
@@ -617,7 +639,7 @@ def serve_mode():
     _die_with_parent()
     in_fd = PROTOCOL_FD
     out_fd = os.dup(PROTOCOL_FD)
-    bridge.start(in_fd, out_fd)
+    bridge.start(in_fd, out_fd, int(SPEC.get("parentPid", os.getppid())))
     loop = asyncio.new_event_loop()
     asyncio.set_event_loop(loop)
     max_bytes = int(SPEC.get("maxReadingBytes", 1 << 20))
