@@ -84,6 +84,17 @@ describe('cross-asset-corr', () => {
     expect(readings.at(-1)?.score).toBe(1);
   });
 
+  it('keeps the status within the contract’s 200 characters for 16 series', async () => {
+    const closes = path(Array.from({ length: 40 }, (_, i) => 0.01 * Math.sin(i)));
+    const names = Array.from({ length: 16 }, (_, i) => `series_with_a_long_name_${i}`);
+    const aux = Object.fromEntries(
+      names.map((n, i) => [n, i % 2 === 0 ? closes : closes.map((c) => 1e4 / c)]),
+    );
+    const { readings } = await runPlugin(crossAssetCorr, withAux(closes, aux), { config: { series: names } });
+    expect(readings.every((r) => r.status.length <= 200 && !r.status.startsWith('ERROR'))).toBe(true);
+    expect(readings.at(-1)?.status).toBe('16 series, no break');
+  });
+
   it('needs every return of the rolling window present', async () => {
     const closes = path(Array.from({ length: 40 }, (_, i) => 0.01 * Math.sin(i)));
     const bars = withAux(closes, { gap: closes }).map((b, i) => (i === 35 ? { ...b, aux: {} } : b));

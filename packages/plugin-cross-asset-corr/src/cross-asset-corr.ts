@@ -1,4 +1,4 @@
-import { definePlugin, type JsonObject } from '@keel/contract';
+import { definePlugin, type JsonObject, MAX_STATUS_LENGTH } from '@keel/contract';
 import { z } from 'zod';
 import { returnCorrelation } from './rolling-correlation.js';
 
@@ -80,9 +80,20 @@ export const crossAssetCorr = definePlugin({
     return {
       active: breaks.length > 0,
       score,
-      status: `${breaks.length > 0 ? 'break: ' : ''}${parts.join(' · ')}`,
+      status: statusLine(breaks, parts),
       breaks,
       series,
     };
   },
 });
+
+/** One line within the contract's status limit: every series when it fits, else the breaks first. */
+function statusLine(breaks: readonly string[], parts: readonly string[]): string {
+  const full = `${breaks.length > 0 ? 'break: ' : ''}${parts.join(' · ')}`;
+  if (full.length <= MAX_STATUS_LENGTH) return full;
+  const short =
+    breaks.length > 0
+      ? `break: ${breaks.join(', ')} (${parts.length} series)`
+      : `${parts.length} series, no break`;
+  return short.length <= MAX_STATUS_LENGTH ? short : `${short.slice(0, MAX_STATUS_LENGTH - 1)}…`;
+}

@@ -15,7 +15,7 @@ const exposure = z.number().min(0).max(10);
 export const VixRegimeConfigSchema = z
   .object({
     /** The `bar.aux` series holding the VIX close. */
-    auxName: z.string().min(1).default('vix'),
+    auxName: z.string().min(1).max(64).default('vix'),
     /** Lower bounds (VIX points, inclusive) of `normal`, `elevated` and `crisis`. */
     thresholds: z
       .object({ normal: level.default(15), elevated: level.default(25), crisis: level.default(35) })
