@@ -1,8 +1,9 @@
 import { createNyseCalendar } from '@keel/calendar';
 import { type Bar, type BusEvent, definePlugin, type JsonValue } from '@keel/contract';
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { createHost, type HostOptions } from './host.js';
 import { createLogger } from './logger.js';
+import { createManualClock } from './services/manual-clock.js';
 import { SessionEvents } from './session-events.js';
 
 const MIN = 60_000;
@@ -144,5 +145,35 @@ describe('market_open / market_close / bar events in a replay', () => {
     const between = nyse.sessionsBetween('2024-01-03', '2030-01-01').length;
     expect(events.skipped).toBe(1 + 2 * between + 1 - 64);
     expect(moved).toEqual([...moved].sort((a, b) => a - b));
+  });
+});
+
+describe('market events in live mode', () => {
+  afterEach(() => {
+    vi.useRealTimers();
+  });
+
+  it('follow the live clock after host.start(), and stop with host.stop()', async () => {
+    vi.useFakeTimers();
+    const session = nyse.sessionOn('2024-03-11');
+    if (session === null) throw new Error('no session');
+    const clock = createManualClock(session.open - 10 * MIN);
+    const host = quiet({ clock });
+    const seen: string[] = [];
+    host.bus.on('*', (event) => {
+      seen.push(label(event));
+    });
+    host.start();
+    // The timer waits for the open (at most a minute at a time); the clock is what decides.
+    for (let i = 0; i < 12; i++) {
+      clock.advance(MIN);
+      await vi.advanceTimersByTimeAsync(MIN);
+    }
+    expect(seen).toEqual(['market_open@03-11T13:30']);
+    host.stop();
+    clock.set(session.close + MIN);
+    await vi.advanceTimersByTimeAsync(10 * MIN);
+    expect(seen).toEqual(['market_open@03-11T13:30']);
+    await host.dispose();
   });
 });
