@@ -157,6 +157,19 @@ describe('bad rows', () => {
     expect(summary).toMatchObject({ lines: 10, rows: 9, bars: 3 });
   });
 
+  it('a replay of a file with bad cells goes on, each bad row counted by reason', async () => {
+    const reader = readCsvBars(Readable.from([text]), { onBadRow: 'skip', symbol: 'SPY' });
+    const host = createHost({
+      cache: { memory: true },
+      services: { logger: createLogger({ level: 'silent' }) },
+    });
+    const summary = await host.replay(reader);
+    expect(summary).toMatchObject({ accepted: 3, rejected: { total: 0 } });
+    expect(reader.summary().rejected.total).toBe(6);
+    expect(host.market.bars(10, { symbol: 'SPY' }).length).toBe(3);
+    await host.dispose();
+  });
+
   it('fail (the default): throws for the first bad row, naming line, column and cell', async () => {
     const error = await failure(text);
     expect(error).toMatchObject({ line: 3, column: 'low', value: '' });

@@ -649,6 +649,7 @@ class PluginHost implements Host {
     this.assertLive();
     this.pipeline.reset();
     this.sessions.reset();
+    if (this.live) this.sessions.startLive(this.runtime.clock);
     this.runtime.scheduler.reset();
     this.runtime.replayTime = 0;
     for (const slot of this.slots.values()) {
