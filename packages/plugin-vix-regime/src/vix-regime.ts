@@ -81,7 +81,7 @@ export const vixRegime = definePlugin({
       return {
         active: false,
         score: 0,
-        status: `no ${config.auxName}; proxy needs ${config.proxy.lookback + 1} bars`,
+        status: `no ${config.auxName}; proxy needs ${config.proxy.lookback + 1} bars with positive closes`,
         source,
         regime: null,
         exposure: null,

@@ -63,9 +63,25 @@ describe('vol-target', () => {
     expect(last).toMatchObject({ realizedVol: 0, scalar: 2, rawScalar: null, clamped: 'max', score: 0 });
   });
 
+  it('reports no volatility, rather than failing, while a close in the lookback is not positive', async () => {
+    const rows = Array.from({ length: 30 }, (_, i) => {
+      const c = i === 25 ? 0 : 50 + (i % 3);
+      return [c, c, c, c] as const;
+    });
+    const { readings } = await runPlugin(volTarget, barsFrom(rows));
+    expect(readings[24]?.realizedVol).not.toBeNull();
+    expect(readings[25]).toMatchObject({ active: false, score: 0, realizedVol: null, scalar: null });
+    expect(readings.every((r) => !r.status.startsWith('ERROR'))).toBe(true);
+  });
+
   it('says when the lookback needs more bars than the warm-up gave', async () => {
     const { readings } = await runPlugin(volTarget, zigzag(0.01), { config: { lookback: 30 } });
-    expect(readings[20]).toMatchObject({ active: false, score: 0, scalar: null, status: 'needs 31 bars' });
+    expect(readings[20]).toMatchObject({
+      active: false,
+      score: 0,
+      scalar: null,
+      status: 'needs 31 bars with positive closes',
+    });
     expect(readings[30]?.scalar).not.toBeNull();
   });
 });

@@ -43,7 +43,7 @@ export const volTarget = definePlugin({
       return {
         active: false,
         score: 0,
-        status: `needs ${config.lookback + 1} bars`,
+        status: `needs ${config.lookback + 1} bars with positive closes`,
         realizedVol: null,
         scalar: null,
         rawScalar: null,
