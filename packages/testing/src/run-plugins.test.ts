@@ -77,9 +77,18 @@ describe('runPlugin', () => {
       '2024-07-02T20:00:00.000Z',
       '2024-07-03T17:00:00.000Z',
     ]);
-    expect(run.events.map((e) => [e.type, e.source, e.data])).toEqual([
-      ['closer.closed', 'closer', { at: Date.parse('2024-07-02T20:00:00Z'), tag: 'y' }],
-      ['closer.closed', 'closer', { at: Date.parse('2024-07-03T17:00:00Z'), tag: 'y' }],
+    // The host's own market_open / market_close come first at each instant, then the job's event.
+    expect(run.events.map((e) => [e.type, e.source, new Date(e.time).toISOString()])).toEqual([
+      ['market_open', 'host', '2024-07-02T13:30:00.000Z'],
+      ['market_close', 'host', '2024-07-02T20:00:00.000Z'],
+      ['closer.closed', 'closer', '2024-07-02T20:00:00.000Z'],
+      ['market_open', 'host', '2024-07-03T13:30:00.000Z'],
+      ['market_close', 'host', '2024-07-03T17:00:00.000Z'],
+      ['closer.closed', 'closer', '2024-07-03T17:00:00.000Z'],
+    ]);
+    expect(run.events.filter((e) => e.source === 'closer').map((e) => e.data)).toEqual([
+      { at: Date.parse('2024-07-02T20:00:00Z'), tag: 'y' },
+      { at: Date.parse('2024-07-03T17:00:00Z'), tag: 'y' },
     ]);
     expect(run.panel).toEqual({ status: 'ok', stats: { tag: 'y' } });
   });

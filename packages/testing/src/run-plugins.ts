@@ -36,7 +36,7 @@ export interface PluginsRun {
   readonly info: PluginInfo[];
   /** Scheduled-job runs, oldest first. */
   readonly runs: RunRecord[];
-  /** Every event published on the bus during the run. */
+  /** Every event published on the bus during the run, the host's `market_open` / `market_close` included. */
   readonly events: BusEvent[];
   /** Console panels of the plugins that have `describe()`, evaluated at the end of the run. */
   readonly panels: Record<string, PanelView>;
