@@ -109,7 +109,8 @@ export interface MarketBars {
  */
 export interface MarketData {
   /**
-   * The newest `limit` bars (a positive integer; fewer when the host holds fewer) of one series.
+   * The newest `limit` bars (a non-negative integer; fewer when the host holds fewer) of one series.
+   * A symbol the host has not seen gives an empty result (`length: 0`), not an error.
    * O(limit) per call; a bar sensor's own `window` remains the zero-copy way to read its window.
    */
   bars(limit: number, options?: MarketBarsOptions): MarketBars;
