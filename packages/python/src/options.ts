@@ -43,6 +43,11 @@ export const PythonPluginOptionsSchema = z
       .optional(),
     /** How long the process may take to import and start (default 30 s). */
     startTimeoutMs: z.number().int().positive().max(600_000).optional(),
+    /**
+     * `'own'` (default): the plugin has its own process. `'shared'`: SMK sensors of a host share one
+     * process that builds each bar's DataFrame once (faster; a crash or hang takes all of them down).
+     */
+    process: z.enum(['own', 'shared']).optional(),
     /** OptiFIRE `plan()` dependencies that something outside Python provides (data sources). */
     provides: z.array(z.string().min(1)).optional(),
   })

@@ -6,7 +6,7 @@ import { SHIMS_DIR } from '../src/runtime-paths.ts';
 import { pythonPlugin } from '../src/index.ts';
 import { describeWithSharedData, sharedDataPath } from '../../../test-support/shared-data.ts';
 import { firstBars } from './support/bars.ts';
-import { describeWithPandas, fixture, pandasPython } from './support/python.ts';
+import { describeWithPandas, fixture, pandasPython, pluginPids } from './support/python.ts';
 
 // The plain loop builds a DataFrame from dict rows per bar (~2-7 ms on a loaded 2-core machine), so
 // the comparison runs on the first 3000 bars of SPY_5m.csv (about five weeks of sessions).
@@ -87,6 +87,37 @@ describeWithSharedData('SMK sensor over SPY_5m.csv', () => {
       const b = await run();
       expect(b).toBe(a);
     });
+
+    it("process: 'shared' runs several sensors in one process with the same readings as their own processes", async () => {
+      const python = pandasPython();
+      const bars = await firstBars('SPY_5m.csv', 300);
+      const run = async (mode: 'own' | 'shared'): Promise<{ readings: string; pids: number }> => {
+        const host = createTestHost();
+        hosts.push(host);
+        const before = new Set(pluginPids());
+        await host.load(
+          ['a', 'b', 'c'].map((suffix) =>
+            pythonPlugin({
+              file: ATR,
+              className: 'ATRMomentumPlugin',
+              python,
+              id: `atr-${suffix}`,
+              process: mode,
+            }),
+          ),
+        );
+        const pids = pluginPids().filter((p) => !before.has(p)).length;
+        const out: unknown[] = [];
+        await host.replay(bars, { onStep: (s) => out.push(s.plugins) });
+        await host.dispose();
+        return { readings: JSON.stringify(out), pids };
+      };
+      const own = await run('own');
+      const shared = await run('shared');
+      expect(own.pids).toBe(3);
+      expect(shared.pids).toBe(1);
+      expect(shared.readings).toBe(own.readings);
+    }, 300_000);
 
     it('live steps send one bar each and keep the window in the child', async () => {
       const python = pandasPython();

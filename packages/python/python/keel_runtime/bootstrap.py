@@ -76,23 +76,27 @@ class LoadFailure(Exception):
 PANDAS_HINT = "install pandas: apt-get install python3-pandas or pip install pandas"
 
 
-def _setup_path():
-    for entry in SPEC.get("path", []):
+def _setup_path(spec=None):
+    spec = SPEC if spec is None else spec
+    for entry in spec.get("path", []):
         if entry not in sys.path:
             sys.path.insert(0, entry)
     # Keel's dialect modules go last, so a project's own `plugins` package wins.
-    sys.path.append(SPEC["runtime"])
-    sys.path.append(SPEC["shims"])
+    for entry in (SPEC["runtime"], SPEC["shims"]):
+        if entry in sys.path:
+            sys.path.remove(entry)
+        sys.path.append(entry)
 
 
-def _load_class():
+def _load_class(plugin=None):
+    plugin = SPEC if plugin is None else plugin
     import importlib
     import importlib.util
 
-    where = SPEC.get("file") or SPEC.get("module")
+    where = plugin.get("file") or plugin.get("module")
     try:
-        if SPEC.get("file"):
-            path = SPEC["file"]
+        if plugin.get("file"):
+            path = plugin["file"]
             if not os.path.exists(path):
                 raise LoadFailure(
                     "PYTHON_FILE_NOT_FOUND",
@@ -105,7 +109,7 @@ def _load_class():
             sys.modules[name] = module
             spec.loader.exec_module(module)
         else:
-            module = importlib.import_module(SPEC["module"])
+            module = importlib.import_module(plugin["module"])
     except LoadFailure:
         raise
     except SyntaxError as e:
@@ -125,11 +129,11 @@ def _load_class():
         )
     except BaseException as e:
         raise LoadFailure("PYTHON_IMPORT_ERROR", f"importing {where} failed: {type(e).__name__}: {e}")
-    cls = getattr(module, SPEC["className"], None)
+    cls = getattr(module, plugin["className"], None)
     if cls is None or not isinstance(cls, type):
         raise LoadFailure(
             "PYTHON_CLASS_NOT_FOUND",
-            f"{where} has no class {SPEC['className']}",
+            f"{where} has no class {plugin['className']}",
             "give the class name after the colon, e.g. plugins/momentum.py:MomentumPlugin",
         )
     return cls
@@ -281,7 +285,8 @@ class SensorRuntime:
 
     COLUMNS = ["open", "high", "low", "close", "volume", "atr", "atr20"]
 
-    def __init__(self, instance, window):
+    def __init__(self, instance, window, frames=None):
+        self.frames = frames
         self.instance = instance
         self.window = int(window)
         self.rows = []
@@ -319,7 +324,7 @@ class SensorRuntime:
             rows.append(r)
         if len(rows) > self.window:
             del rows[: len(rows) - self.window]
-        df = self.frame(rows) if self.uses_df else None
+        df = self.shared_frame(rows) if self.uses_df else None
         bar_row = rows[-1]
         t = bar_row[0]
         bar = {
@@ -333,6 +338,19 @@ class SensorRuntime:
         if aux:
             bar.update(aux)
         return self.instance.update(bar, df, message.get("smk") or {})
+
+    def shared_frame(self, rows):
+        """In a shared process the plugins of one bar read one frame, built once (each gets a copy)."""
+        frames = self.frames
+        if frames is None:
+            return self.frame(rows)
+        last = rows[-1]
+        key = (len(rows), rows[0][0], last[0], last[4])
+        hit = frames.get(key)
+        if hit is None:
+            frames.clear()
+            hit = frames[key] = self.frame(rows)
+        return hit.copy()
 
     def frame(self, rows):
         """``df``: OHLCV plus ``atr``/``atr20`` (14/20-bar rolling mean of high - low, gaps = window mean)."""
@@ -377,6 +395,30 @@ def _rolling_mean_kernel(np, pd):
         return kernel
     except Exception:
         return public
+
+
+class SharedSensors:
+    """One process serving several SMK plugins of a host (opt-in): each is attached by key."""
+
+    def __init__(self):
+        self.members = {}
+        self.frames = {}
+
+    def attach(self, message):
+        spec = message["spec"]
+        _setup_path(spec)
+        cls = _load_class(spec)
+        if _dialect(cls) != "sensor":
+            raise ValueError(f"{cls.__name__} is not an SMK plugin; only sensors share a process")
+        self.members[message["k"]] = SensorRuntime(_instantiate(cls, "sensor"), spec.get("window") or 60, self.frames)
+
+    def step(self, message):
+        return self.members[message["k"]].step(message)
+
+    def reset(self, message):
+        member = self.members.get(message.get("k"))
+        if member is not None:
+            member.reset()
 
 
 class TrackedData(dict):
@@ -645,10 +687,15 @@ def serve_mode():
     max_bytes = int(SPEC.get("maxReadingBytes", 1 << 20))
     try:
         _setup_path()
-        cls = _load_class()
-        dialect = _dialect(cls)
-        instance = _instantiate(cls, dialect)
-        if dialect == "sensor":
+        if SPEC.get("shared"):
+            dialect, cls = "shared", None
+        else:
+            cls = _load_class()
+            dialect = _dialect(cls)
+            instance = _instantiate(cls, dialect)
+        if dialect == "shared":
+            runtime = SharedSensors()
+        elif dialect == "sensor":
             runtime = SensorRuntime(instance, SPEC.get("window") or 60)
         elif dialect == "scheduled":
             runtime = ScheduledRuntime(instance, loop)
@@ -670,7 +717,13 @@ def serve_mode():
             if op == "bar":
                 value = runtime.step(message)
             elif op == "reset":
-                runtime.reset() if dialect == "sensor" else None
+                if dialect == "sensor":
+                    runtime.reset()
+                elif dialect == "shared":
+                    runtime.reset(message)
+                value = None
+            elif op == "attach":
+                runtime.attach(message)
                 value = None
             elif op == "run":
                 value = runtime.run(message)

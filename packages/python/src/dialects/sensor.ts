@@ -5,6 +5,7 @@ import { kebabId, type ResolvedPlugin } from '../options.js';
 import { PythonProcess } from '../python-process.js';
 import { SupervisedPython } from '../supervised-process.js';
 import { commonManifest, processLimits } from './common.js';
+import { type SharedSensorGroup, sharedSensorGroup } from './shared-sensors.js';
 
 /** SMK layer names as that codebase writes them → Keel layers (`λ-ext` runs with the extensions). */
 const LAYER_ALIASES: Record<string, Layer> = {
@@ -58,6 +59,8 @@ export function createSensorPlugin(plugin: ResolvedPlugin, info: ClassInfo): Kee
   const window = plugin.options.window ?? (typeof info.window === 'number' ? info.window : 60);
   const limits = processLimits(plugin, undefined);
   let proc: SupervisedPython | undefined;
+  let group: SharedSensorGroup | undefined;
+  const shared = plugin.options.process === 'shared';
   // Time of the newest bar the child holds, and which process generation holds it.
   let syncedTime = Number.NaN;
   let syncedGeneration = -1;
@@ -71,6 +74,12 @@ export function createSensorPlugin(plugin: ResolvedPlugin, info: ClassInfo): Kee
     window: Math.max(2, window),
     ...(limits.budget === undefined ? {} : { budget: limits.budget }),
     async setup(ctx) {
+      if (shared) {
+        group = sharedSensorGroup(ctx.clock, plugin.python, ctx.log, limits.maxResultBytes + 4096);
+        proc = group.supervisor;
+        await group.attach(id, processSpec(plugin, { window }));
+        return;
+      }
       proc = new SupervisedPython({
         python: plugin.python,
         spec: processSpec(plugin, {
@@ -92,9 +101,9 @@ export function createSensorPlugin(plugin: ResolvedPlugin, info: ClassInfo): Kee
     onBar({ bar, window: view, step, signal }) {
       const supervisor = proc as SupervisedPython;
       // Taken first: a dead process is replaced here, and the new generation needs the window.
-      const current = supervisor.current();
+      const current = group === undefined ? supervisor.current() : group.current(id);
       const generation = supervisor.generation;
-      const body: Record<string, unknown> = {};
+      const body: Record<string, unknown> = shared ? { k: id } : {};
       const previous = view.length >= 2 ? view.time.get(view.length - 2) : Number.NaN;
       if (generation === syncedGeneration && previous === syncedTime) body.b = rowOf(bar);
       else body.w = rowsOf(view);
@@ -110,10 +119,11 @@ export function createSensorPlugin(plugin: ResolvedPlugin, info: ClassInfo): Kee
     reset() {
       syncedTime = Number.NaN;
       syncedGeneration = -1;
-      proc?.running?.request('reset').catch(() => undefined);
+      proc?.running?.request('reset', shared ? { k: id } : {}).catch(() => undefined);
     },
     async dispose() {
-      await proc?.dispose();
+      if (group !== undefined) await group.detach();
+      else await proc?.dispose();
     },
   };
 }

@@ -94,3 +94,14 @@ function procStat(pid: number): { state: string; ppid: number } | undefined {
     return undefined;
   }
 }
+
+/** This process's live Keel Python plugin processes (children running the bootstrap). */
+export function pluginPids(parent = process.pid): number[] {
+  return childPids(parent).filter((pid) => {
+    try {
+      return readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes('keel_runtime/bootstrap.py');
+    } catch {
+      return false;
+    }
+  });
+}
