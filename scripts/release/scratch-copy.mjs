@@ -8,10 +8,10 @@ import path from 'node:path';
  * version, tag and publish without touching the real checkout.
  */
 export function copyWorkingTree(root, dest) {
+  mkdirSync(dest, { recursive: true });
   const listed = run('git', ['ls-files', '-z', '--cached', '--others', '--exclude-standard'], { cwd: root });
   // Tracked files deleted in the working tree are still listed; the copy is of what is on disk.
   const files = listed.stdout.split('\0').filter((file) => file !== '' && existsSync(path.join(root, file)));
-  mkdirSync(dest, { recursive: true });
   const pack = spawnSync('tar', ['--null', '-T', '-', '-cf', '-'], {
     cwd: root,
     input: `${files.join('\0')}\0`,
@@ -19,6 +19,24 @@ export function copyWorkingTree(root, dest) {
   });
   if (pack.status !== 0) throw new Error(`tar of the working tree failed: ${pack.stderr}`);
   run('tar', ['-xf', '-', '-C', dest], { input: pack.stdout });
+  commitSnapshot(dest);
+  return files.length;
+}
+
+/** Copies the files of commit `ref` (e.g. `HEAD`: what a fresh clone would hold) to `dest`. */
+export function copyCommit(root, ref, dest) {
+  mkdirSync(dest, { recursive: true });
+  const archive = spawnSync('git', ['archive', '--format=tar', ref], {
+    cwd: root,
+    maxBuffer: 1024 * 1024 * 1024,
+  });
+  if (archive.status !== 0) throw new Error(`git archive ${ref} failed: ${archive.stderr}`);
+  run('tar', ['-xf', '-', '-C', dest], { input: archive.stdout });
+  commitSnapshot(dest);
+  return run('git', ['ls-files'], { cwd: dest }).stdout.split('\n').filter(Boolean).length;
+}
+
+function commitSnapshot(dest) {
   const git = (...args) =>
     run('git', ['-c', 'user.name=keel-release', '-c', 'user.email=release@keel.invalid', ...args], {
       cwd: dest,
@@ -26,7 +44,6 @@ export function copyWorkingTree(root, dest) {
   git('init', '-q', '-b', 'main');
   git('add', '-A');
   git('commit', '-q', '--no-verify', '-m', 'release rehearsal snapshot');
-  return files.length;
 }
 
 /** Runs a command to completion; throws with its output when it fails. */
