@@ -648,8 +648,12 @@ async function refreshPanels() {
 
 // ---------------------------------------------------------------- data sources
 
+// With `keel serve --token`, open the dashboard at `/#token=<token>`: a fragment never reaches the
+// server's logs or a Referer. Fetches send it as a bearer token, the WebSocket as a subprotocol.
+const TOKEN = new URLSearchParams(location.hash.slice(1)).get('token');
+
 async function getJson(url) {
-  const res = await fetch(url);
+  const res = await fetch(url, TOKEN ? { headers: { authorization: `Bearer ${TOKEN}` } } : {});
   if (!res.ok) throw new Error(`${url}: ${res.status}`);
   return res.json();
 }
@@ -713,7 +717,10 @@ let retry = 500;
 function connect() {
   const conn = $('conn');
   const scheme = location.protocol === 'https:' ? 'wss' : 'ws';
-  const ws = new WebSocket(`${scheme}://${location.host}/ws`);
+  const ws = new WebSocket(
+    `${scheme}://${location.host}/ws`,
+    TOKEN ? ['keel', `keel.token.${TOKEN}`] : undefined,
+  );
   ws.addEventListener('open', () => {
     retry = 500;
     conn.dataset.state = 'open';

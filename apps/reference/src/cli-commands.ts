@@ -74,8 +74,17 @@ export const COMMANDS: readonly CommandSpec[] = [
         name: 'host',
         type: 'string',
         value: 'address',
-        description: 'address to bind; anything but loopback prints a warning (no authentication)',
+        description:
+          'address to bind; a non-loopback address needs a token (the server refuses to start without one)',
         default: '127.0.0.1',
+      },
+      {
+        name: 'token',
+        type: 'string',
+        value: 'secret',
+        description:
+          'API token (16+ of A-Z a-z 0-9 . _ ~ -) for every API route, /metrics and /ws; prefer KEEL_TOKEN (a flag shows in ps)',
+        default: 'KEEL_TOKEN, else the config’s server.token, else none (loopback only)',
       },
       {
         name: 'speed',

@@ -147,10 +147,16 @@ const ServeValuesSchema = z.object({
   port: z.coerce.number().int().min(0).max(65_535).optional(),
   host: z.string().min(1).optional(),
   speed: z.coerce.number().min(0).max(10_000_000).optional(),
+  token: z.string().optional(),
 });
 
-function parseServeValues(values: OptionValues): { port?: number; host?: string; speed?: number } {
-  const raw = { port: values.port, host: values.host, speed: values.speed };
+function parseServeValues(values: OptionValues): {
+  port?: number;
+  host?: string;
+  speed?: number;
+  token?: string;
+} {
+  const raw = { port: values.port, host: values.host, speed: values.speed, token: values.token };
   const parsed = ServeValuesSchema.safeParse(raw);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
@@ -161,8 +167,9 @@ function parseServeValues(values: OptionValues): { port?: number; host?: string;
       { field: `--${field}` },
     );
   }
-  const { port, host, speed } = parsed.data;
+  const { port, host, speed, token } = parsed.data;
   return {
+    ...(token === undefined ? {} : { token }),
     ...(port === undefined ? {} : { port }),
     ...(host === undefined ? {} : { host }),
     ...(speed === undefined ? {} : { speed }),

@@ -67,9 +67,34 @@ export const AppConfigSchema = z
           .unknown()
           .optional()
           .describe('A QuantPlatformKit mount config; `STRATEGY_PLUGIN_MOUNTS_JSON` overrides it'),
+        roots: z
+          .array(z.string().min(1))
+          .min(1)
+          .optional()
+          .describe(
+            'Folders local `signal_path`s must resolve into (symlinks resolved), relative to this file; default: the folder of this file',
+          ),
       })
       .optional()
       .describe('Strategy artifacts (`latest_signal.json` files) to load'),
+    server: z
+      .strictObject({
+        token: z
+          .string()
+          .optional()
+          .describe(
+            'API token for `keel serve` (16+ characters); `KEEL_TOKEN` and `--token` override it. Required to bind a non-loopback address',
+          ),
+        allowedHosts: z
+          .array(z.string().min(1).max(253))
+          .max(100)
+          .optional()
+          .describe(
+            'Extra `Host` names the server answers (a DNS name it is reached under), besides loopback and the bind address',
+          ),
+      })
+      .default({})
+      .describe('`keel serve` security settings'),
     notify: NotifySchema.default({
       channels: 'console',
       locales: ['en-US'],

@@ -14,6 +14,7 @@ import {
 } from '@keel/artifacts';
 import { publishAlerts, type PublishResult } from '@keel/notify';
 import { createSqliteMarkerStore } from '@keel/notify/sqlite';
+import { confineSignalPaths } from './artifact-roots.js';
 import { type AppConfig, type LoadedConfig, statePath } from './config.js';
 import { channelNames, type PublisherOptions, publishersFor } from './publishers.js';
 
@@ -75,6 +76,8 @@ export async function collectSignals(
       : resolveMountPaths(config.artifacts?.mounts, baseDir);
   if (rawMounts === undefined) return null;
   const mounts = parseStrategyPluginMounts(rawMounts);
+  const roots = (config.artifacts?.roots ?? ['.']).map((root) => path.resolve(baseDir, root));
+  await confineSignalPaths(mounts, roots);
   const signals = await loadConfiguredSignals(mounts, {
     ...(config.artifacts?.strategyProfile === undefined
       ? {}

@@ -25,6 +25,8 @@ describe('keel serve', { timeout: 120_000 }, () => {
       cache: { path: path.join(dir, 'cache.sqlite') },
       artifacts: {
         ...base.artifacts,
+        // The config sits in a temp folder; the artifacts stay in the app's sample folder.
+        roots: [path.join(appDir, 'sample')],
         mounts: {
           strategy_plugins: base.artifacts.mounts.strategy_plugins.map(
             (m: { latest_signal_path: string }) => ({

@@ -14,6 +14,9 @@ import { registerSignalsRoutes } from './routes-signals.js';
 import { registerWsRoute } from './routes-ws.js';
 import type { KeelServerContext } from './server-context.js';
 import { ServerError, toErrorResponse } from './server-error.js';
+import { installRequestGuard } from './request-guard.js';
+import { AccessTokenSchema, WS_PROTOCOL } from './access-token.js';
+import { servedHostNames } from '../bind-address.js';
 import { createSignalsState } from './signals-state.js';
 import { createStepFeed, type FeedPacing } from './step-feed.js';
 import { WsFanout } from './ws-fanout.js';
@@ -38,7 +41,15 @@ const OptionsSchema = z.object({
         .optional(),
     })
     .default({}),
-  allowedHosts: z.array(z.string().min(1)).optional(),
+  allowedHosts: z.array(z.string().min(1).max(253)).max(100).optional(),
+  bindHost: z.string().min(1).max(253).optional(),
+  token: AccessTokenSchema.optional(),
+  bodyLimit: z
+    .number()
+    .int()
+    .min(1024)
+    .max(16 * 1024 * 1024)
+    .default(64 * 1024),
   logger: z.boolean().default(false),
 });
 
@@ -58,11 +69,17 @@ export interface CreateServerOptions {
   readonly snapshotSteps?: number;
   readonly ws?: { queueLimit?: number; maxInFlightBytes?: number };
   /**
-   * Host names (the `Host` header, without port) the server answers; default the loopback names,
-   * `['*']` for any (a server bound to a LAN address).
-   * Stops a DNS-rebinding page from reaching a loopback server under its own name.
+   * Host names (the `Host` header, without port) the server answers besides the loopback names and
+   * `bindHost`'s; `['*']` for any. Stops a DNS-rebinding page from reaching the server under its
+   * own name.
    */
   readonly allowedHosts?: readonly string[];
+  /** The address the server will listen on: its name is served too (for `0.0.0.0`, this machine's addresses). */
+  readonly bindHost?: string;
+  /** API token (16+ characters): API routes, `/metrics` and `/ws` need it when set. */
+  readonly token?: string;
+  /** Largest request body in bytes (default 64 KiB). */
+  readonly bodyLimit?: number;
   /** Fastify's request logger (default off: the CLI prints its own lines). */
   readonly logger?: boolean;
   /** Environment for channel credentials and `STRATEGY_PLUGIN_MOUNTS_JSON` (default `process.env`). */
@@ -72,8 +89,6 @@ export interface CreateServerOptions {
 }
 
 export type KeelServer = FastifyInstance & { readonly keel: KeelServerContext };
-
-const LOOPBACK_NAMES = ['localhost', '127.0.0.1', '[::1]', '::1'];
 
 /**
  * The reference app's HTTP + WebSocket server: JSON API over the host, `/ws` live stream and the
@@ -130,24 +145,14 @@ export async function createServer(options: CreateServerOptions): Promise<KeelSe
       limits: { steps: opts.stepLimit, events: opts.eventLimit, snapshotSteps: opts.snapshotSteps },
     };
 
-    const app = Fastify({ logger: opts.logger, bodyLimit: 256 * 1024 });
+    const app = Fastify({ logger: opts.logger, bodyLimit: opts.bodyLimit });
     // JSON only: a `text/plain` POST is a "simple" cross-site request a foreign page may send unprompted.
     app.removeContentTypeParser('text/plain');
-    const allowed = new Set((opts.allowedHosts ?? LOOPBACK_NAMES).map((h) => h.toLowerCase()));
-    const anyHost = allowed.has('*');
-    app.addHook('onRequest', async (request, reply) => {
-      reply.header('x-content-type-options', 'nosniff');
-      const name = hostName(request.headers.host);
-      if (!anyHost && (name === undefined || !allowed.has(name))) {
-        throw new ServerError(
-          'HOST_NOT_ALLOWED',
-          421,
-          `host ${JSON.stringify(name ?? '')} is not served here`,
-          {
-            field: 'host',
-          },
-        );
-      }
+    const extra = opts.allowedHosts ?? [];
+    installRequestGuard(app, {
+      token: opts.token,
+      hostNames: servedHostNames(opts.bindHost, extra),
+      anyHost: extra.includes('*'),
     });
     app.setErrorHandler((error, _request, reply) => {
       const { status, body } = toErrorResponse(error);
@@ -161,7 +166,13 @@ export async function createServer(options: CreateServerOptions): Promise<KeelSe
       }),
     );
 
-    await app.register(fastifyWebsocket, { options: { maxPayload: 4096 } });
+    await app.register(fastifyWebsocket, {
+      options: {
+        maxPayload: 4096,
+        // A browser passes the token as a second subprotocol; the server answers with `keel`.
+        handleProtocols: (protocols) => (protocols.has(WS_PROTOCOL) ? WS_PROTOCOL : false),
+      },
+    });
     await app.register(fastifyStatic, {
       root: dashboardRoot(),
       prefix: '/',
@@ -198,11 +209,4 @@ export async function createServer(options: CreateServerOptions): Promise<KeelSe
     await owned?.host.dispose();
     throw error;
   }
-}
-
-function hostName(header: string | undefined): string | undefined {
-  if (header === undefined || header === '') return undefined;
-  // `[::1]:8080` keeps its brackets; `localhost:8080` loses the port.
-  const name = header.startsWith('[') ? header.slice(0, header.indexOf(']') + 1) : header.split(':')[0];
-  return name?.toLowerCase();
 }

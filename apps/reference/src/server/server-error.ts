@@ -6,6 +6,9 @@ export type ServerErrorCode =
   | 'PANEL_NOT_FOUND'
   | 'INVALID_REQUEST'
   | 'HOST_NOT_ALLOWED'
+  | 'ORIGIN_NOT_ALLOWED'
+  | 'CROSS_SITE_REQUEST'
+  | 'UNAUTHORIZED'
   | 'UNSUPPORTED_MEDIA_TYPE'
   | 'PAYLOAD_TOO_LARGE'
   | 'SERVER_INVALID_OPTION'
@@ -59,11 +62,18 @@ export function toErrorResponse(thrown: unknown): { status: number; body: ErrorB
           : fastify.statusCode === 404
             ? 'NOT_FOUND'
             : 'INVALID_REQUEST';
-    const message = typeof fastify.message === 'string' ? oneLine(fastify.message) : code;
-    return { status: fastify.statusCode, body: { code, message } };
+    // Fixed texts: a parser's message can quote the request body back.
+    return { status: fastify.statusCode, body: { code, message: FASTIFY_MESSAGES[code] ?? code } };
   }
   return { status: 500, body: { code: 'INTERNAL', message: 'internal server error' } };
 }
+
+const FASTIFY_MESSAGES: Record<string, string> = {
+  UNSUPPORTED_MEDIA_TYPE: 'content-type: only application/json is accepted',
+  PAYLOAD_TOO_LARGE: 'body: larger than the server accepts',
+  NOT_FOUND: 'not found',
+  INVALID_REQUEST: 'body: not a valid JSON request',
+};
 
 function bodyOf(error: KeelError): ErrorBody {
   return {

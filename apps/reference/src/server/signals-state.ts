@@ -1,8 +1,8 @@
 import type { ReportSummary } from '@keel/artifacts';
-import { toKeelError } from '@keel/contract';
 import type { ChannelCounts, DeliveryRecord } from '@keel/notify';
 import type { LoadedConfig } from '../config.js';
 import { collectSignals, publishSignalAlerts } from '../run-signals.js';
+import { type SafeDiagnostic, safeDiagnostic } from './safe-diagnostic.js';
 
 type Env = Readonly<Record<string, string | undefined>>;
 
@@ -29,7 +29,7 @@ export interface SignalsSnapshot {
   readonly report: { readonly strategy_plugins: readonly ReportSummary[] } | null;
   readonly lines: Readonly<Record<string, readonly string[]>>;
   readonly alerts: AlertsSummary | null;
-  readonly error?: { readonly code: string; readonly message: string };
+  readonly error?: SafeDiagnostic;
 }
 
 export interface SignalsState {
@@ -68,8 +68,7 @@ export function createSignalsState(loaded: LoadedConfig, env: Env = process.env)
         alerts: { publishedAt: Date.now(), channels: result.channels, deliveries },
       };
     } catch (error) {
-      const keel = toKeelError(error, 'SIGNALS_FAILED');
-      current = { ...current, status: 'failed', error: { code: keel.code, message: keel.message } };
+      current = { ...current, status: 'failed', error: safeDiagnostic(error, 'SIGNALS_FAILED') };
     }
     return current;
   };
