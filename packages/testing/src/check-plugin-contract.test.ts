@@ -102,6 +102,22 @@ describe('checkPluginContract on correct plugins', () => {
   });
 });
 
+describe('checkPluginContract with many job runs', () => {
+  it('compares every run after reset even when earlier replays filled the bounded run log', async () => {
+    // One run per generated 5-minute bar: the baseline and the replay after reset on the same host
+    // together record more runs than the host's run log keeps.
+    const ticker = definePlugin({
+      id: 'ticker',
+      name: 'Ticker',
+      version: '1.0.0',
+      category: 'diag',
+      schedule: [{ when: 'every 5m', run: () => ({ success: true }) }],
+    });
+    const report = await checkPluginContract(ticker, { count: 1500 });
+    expect(report.problems).toEqual([]);
+  });
+});
+
 describe('checkPluginContract finds broken plugins', () => {
   it('finds look-ahead through shared module state', async () => {
     // Remembers every bar any instance saw, then "predicts" with the next bar's close when it knows it.

@@ -6,7 +6,7 @@ import {
   type SensorReading,
   validateReading,
 } from '@keel/contract';
-import { generateBars, type Host, type HostOptions, HOST_STATUS } from '@keel/host';
+import { generateBars, type Host, type HostOptions, HOST_STATUS, type RunRecord } from '@keel/host';
 import type { ContractCheck, ContractProblem, ContractReport } from './contract-report.js';
 import { firstDifference } from './first-difference.js';
 import { instantiate, type PluginInput } from './plugin-input.js';
@@ -211,27 +211,32 @@ async function freshRun(
 }
 
 async function replay(host: Host, s: Subject, bars: BarSource, reset = true): Promise<Outcome> {
-  const runsBefore = host.runs().length;
   const readings: SensorReading[] = [];
-  await host.replay(bars, {
-    reset,
-    onStep(step) {
-      const reading = step.plugins[s.id];
-      if (reading !== undefined) readings.push(reading);
-    },
+  // Observed as they are recorded: `host.runs()` is a bounded log, so slicing it by length would
+  // lose this replay's runs once earlier replays on the same host have filled it.
+  const recorded: RunRecord[] = [];
+  const stop = host.onRun((r) => {
+    if (r.plugin === s.id) recorded.push(r);
   });
-  await host.idle();
-  const runs = host
-    .runs()
-    .slice(runsBefore)
-    .filter((r) => r.plugin === s.id)
-    .map((r) => ({
-      job: r.job,
-      scheduledAt: r.scheduledAt,
-      success: r.success,
-      error: r.error,
-      data: r.data,
-    }));
+  try {
+    await host.replay(bars, {
+      reset,
+      onStep(step) {
+        const reading = step.plugins[s.id];
+        if (reading !== undefined) readings.push(reading);
+      },
+    });
+    await host.idle();
+  } finally {
+    stop();
+  }
+  const runs = recorded.map((r) => ({
+    job: r.job,
+    scheduledAt: r.scheduledAt,
+    success: r.success,
+    error: r.error,
+    data: r.data,
+  }));
   return { readings, runs };
 }
 
