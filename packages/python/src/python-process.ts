@@ -137,8 +137,9 @@ export class PythonProcess {
     return this.exitedPromise;
   }
 
+  /** False from the moment it is killed (its exit is reported a little later). */
   get running(): boolean {
-    return this.alive;
+    return this.alive && this.killReason === undefined;
   }
 
   /** Why the process is gone (undefined while it runs). */
@@ -148,11 +149,11 @@ export class PythonProcess {
 
   /** Sends a request; resolves with the child's value, rejects with its error or its death. */
   request(op: string, body: Record<string, unknown> = {}, signal?: AbortSignal): Promise<unknown> {
-    if (!this.alive) {
+    if (!this.running) {
       return Promise.reject(
         new PythonError(
           'PYTHON_PROCESS_EXITED',
-          `${this.options.label}: ${this.exitReason ?? 'process is not running'}`,
+          `${this.options.label}: ${this.exitReason ?? this.killReason ?? 'process is not running'}`,
         ),
       );
     }
