@@ -178,6 +178,11 @@ export interface Host {
   runs(filter?: RunFilter): RunRecord[];
   /** Every scheduled job and when it is next due. */
   nextRuns(): NextRun[];
+  /**
+   * Runs a plugin's scheduled job now (the scheduler's `runNow`): resolves with its run record,
+   * also in `runs()` and `onRun`. `SCHEDULER_UNKNOWN_JOB` / `SCHEDULER_JOB_BUSY` reject.
+   */
+  runJob(plugin: string, job: string): Promise<RunRecord>;
   /** The recent bars plugins read as `ctx.market` (for the app and API: newest accepted bar included). */
   readonly market: MarketData;
   /** Retention of `ctx.market`: bars kept per series, series, bars dropped beyond `maxSymbols`. */
@@ -708,6 +713,11 @@ class PluginHost implements Host {
 
   nextRuns(): NextRun[] {
     return this.runtime.scheduler.nextRuns();
+  }
+
+  runJob(plugin: string, job: string): Promise<RunRecord> {
+    this.assertLive();
+    return this.runtime.scheduler.runNow(plugin, job);
   }
 
   onRun(listener: (record: RunRecord) => void): () => void {

@@ -9,6 +9,8 @@ export type SchedulerErrorCode =
   | 'SCHEDULER_INVALID_RESULT'
   | 'SCHEDULER_RUN_FAILED'
   | 'SCHEDULER_PLUGIN_REMOVED'
+  | 'SCHEDULER_UNKNOWN_JOB'
+  | 'SCHEDULER_JOB_BUSY'
   | 'SCHEDULER_INVALID_OPTION';
 
 /** Errors of the scheduler: bad entries and options, and the causes recorded in failed runs. */

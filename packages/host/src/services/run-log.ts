@@ -16,6 +16,8 @@ export interface RunRecord {
   readonly data?: JsonValue;
   /** Further due times folded into this run because the job was still running or time jumped. */
   readonly coalesced: number;
+  /** Present when the run was asked for (`runNow`) instead of coming due. */
+  readonly manual?: true;
 }
 
 export interface RunFilter {

@@ -88,6 +88,12 @@ export interface Scheduler {
   reset(): void;
   /** The scheduler's current time: the last `advanceTo` target or wall-clock tick. */
   time(): number | undefined;
+  /**
+   * Runs one job now, outside its schedule, at the scheduler's current time (bar time in a replay),
+   * and resolves with its record, which the run log also holds (`manual: true`). Rejects with
+   * `SCHEDULER_UNKNOWN_JOB`, or `SCHEDULER_JOB_BUSY` while the job runs: a job never overlaps itself.
+   */
+  runNow(pluginId: string, jobName: string): Promise<RunRecord>;
   /** The bounded run log, oldest first. */
   runs(filter?: RunFilter): RunRecord[];
   /** Every job and when it is next due, soonest first. */
@@ -375,7 +381,13 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
     return startRun(job, at, extra, event);
   }
 
-  function startRun(job: Job, scheduledAt: number, coalesced: number, event: BusEvent | undefined): boolean {
+  function startRun(
+    job: Job,
+    scheduledAt: number,
+    coalesced: number,
+    event: BusEvent | undefined,
+    manual?: (entry: RunRecord) => void,
+  ): boolean {
     job.running = true;
     active++;
     const controller = new AbortController();
@@ -413,8 +425,10 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
         ...(final.error === undefined ? {} : { error: final.error }),
         ...(final.data === undefined ? {} : { data: final.data }),
         coalesced,
+        ...(manual === undefined ? {} : { manual: true as const }),
       });
       log.push(entry);
+      manual?.(entry);
       if (onRun !== undefined) {
         try {
           onRun(entry);
@@ -534,6 +548,37 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
       }
     },
     time: () => now,
+    runNow(pluginId: string, jobName: string): Promise<RunRecord> {
+      const job = jobs.find((j) => j.plugin === pluginId && j.name === jobName);
+      if (job === undefined) {
+        return Promise.reject(
+          new SchedulerError(
+            'SCHEDULER_UNKNOWN_JOB',
+            `no job ${JSON.stringify(jobName)} of plugin ${JSON.stringify(pluginId)}`,
+            {
+              field: 'job',
+              value: jobName,
+            },
+          ),
+        );
+      }
+      if (job.running) {
+        return Promise.reject(
+          new SchedulerError(
+            'SCHEDULER_JOB_BUSY',
+            `job ${JSON.stringify(jobName)} of plugin ${JSON.stringify(pluginId)} is running`,
+            {
+              field: 'job',
+              value: jobName,
+              hint: 'wait for the run in progress to finish',
+            },
+          ),
+        );
+      }
+      return new Promise((resolve) => {
+        startRun(job, now ?? clock.now(), 0, undefined, resolve);
+      });
+    },
     runs: (filter?: RunFilter) => log.list(filter),
     nextRuns(): NextRun[] {
       const out: NextRun[] = jobs.map((job) => {
