@@ -90,6 +90,13 @@ describe('load errors', () => {
         }),
       ]);
       expect(result.loaded.map((p) => p.id)).toEqual(['up-close-counter']);
+      await h.load([
+        pythonPlugin({
+          file: fixture('plugins', 'score_norm.py'),
+          className: 'ZScoreSensor',
+          python: noPandas as string,
+        }),
+      ]);
       const out = await h.step({
         time: Date.UTC(2024, 0, 2, 14, 30),
         open: 1,

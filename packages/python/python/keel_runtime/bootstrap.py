@@ -337,7 +337,14 @@ class SensorRuntime:
         }
         if aux:
             bar.update(aux)
-        return self.instance.update(bar, df, message.get("smk") or {})
+        reading = self.instance.update(bar, df, message.get("smk") or {})
+        if type(reading) is dict and "score_norm" in reading:
+            # That codebase's sensor row shows `score_norm` when a plugin gives one.
+            reading = dict(reading)
+            if "score" in reading:
+                reading["score_raw"] = reading["score"]
+            reading["score"] = reading["score_norm"]
+        return reading
 
     def shared_frame(self, rows):
         """In a shared process the plugins of one bar read one frame, built once (each gets a copy)."""
