@@ -3,6 +3,7 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { Bar, BusEvent, JsonValue } from '@keel/contract';
+import { createLogger, type LogRecord } from '@keel/host';
 import { createTestHost } from '@keel/testing';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { pythonPlugin } from '../src/index.ts';
@@ -29,7 +30,10 @@ describeWithSharedData('OptiFIRE scheduled plugins', () => {
     it('run on bar time with DataFeed bars up to the due time, a real SQLite db and a shared context.data', async () => {
       const python = pandasPython();
       const bars = await firstBars('SPY_5m.csv', 400);
-      const host = createTestHost();
+      const logs: LogRecord[] = [];
+      const host = createTestHost({
+        services: { logger: createLogger({ level: 'debug', sink: (_line, record) => logs.push(record) }) },
+      });
       const events: BusEvent[] = [];
       host.bus.on('mr_signal', (e) => {
         events.push(e);
@@ -93,6 +97,9 @@ describeWithSharedData('OptiFIRE scheduled plugins', () => {
       expect(host.runs({ plugin: 'mean-reversion', job: 'on:market_open' }).length).toBe(opens.length);
       expect(events.length).toBe(succeeded.length);
       expect(events[0]).toMatchObject({ type: 'mr_signal', source: 'mean-reversion' });
+      // optifire.core.logger records reach the host log at their level, scoped to the plugin.
+      const info = logs.filter((r) => r.fields.plugin === 'mean-reversion' && r.level === 'info');
+      expect(info.some((r) => /^mean reversion SPY: z=-?\d+\.\d\d (BUY|SELL|HOLD)$/.test(r.msg))).toBe(true);
 
       const closes = host.runs({ plugin: 'vol-scaling', job: '@close' });
       expect(closes.length).toBeGreaterThanOrEqual(4);

@@ -55,6 +55,10 @@ def _read_message():
         _buf += chunk
 
 
+def connected():
+    return _out_fd is not None
+
+
 def send_raw(data: bytes):
     with _lock:
         view = memoryview(data)

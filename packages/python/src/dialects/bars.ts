@@ -1,22 +1,5 @@
 import type { HostContext } from '@keel/contract';
 
-/** The structural part of the host's `ctx.market` that `DataFeed` reads. */
-interface MarketLike {
-  bars(
-    limit: number,
-    options?: { symbol?: string },
-  ): {
-    readonly length: number;
-    readonly time: ArrayLike<number>;
-    readonly open: ArrayLike<number>;
-    readonly high: ArrayLike<number>;
-    readonly low: ArrayLike<number>;
-    readonly close: ArrayLike<number>;
-    readonly volume: ArrayLike<number>;
-  };
-  symbols(): readonly string[];
-}
-
 export interface BarColumns {
   time: number[];
   open: number[];
@@ -32,8 +15,7 @@ export interface BarColumns {
  * time. A host whose bars carry no symbol has one unnamed series, which answers for any symbol.
  */
 export function readBars(ctx: HostContext, p: Record<string, unknown>): BarColumns {
-  const market = (ctx as unknown as { market?: MarketLike }).market;
-  if (market === undefined) throw new Error('this host has no ctx.market (bars are not available)');
+  const market = ctx.market;
   const limit = Math.max(1, Math.min(1_000_000, Math.floor(Number(p.limit) || 100)));
   const symbol = typeof p.symbol === 'string' && p.symbol !== '' ? p.symbol : undefined;
   let bars = market.bars(limit, symbol === undefined ? {} : { symbol });

@@ -5,6 +5,7 @@ import { kebabId, type ResolvedPlugin } from '../options.js';
 import { PythonProcess } from '../python-process.js';
 import { SupervisedPython } from '../supervised-process.js';
 import { commonManifest, processLimits } from './common.js';
+import { logFromChild } from './scheduled.js';
 import { type SharedSensorGroup, sharedSensorGroup } from './shared-sensors.js';
 
 /** SMK layer names as that codebase writes them → Keel layers (`λ-ext` runs with the extensions). */
@@ -90,7 +91,8 @@ export function createSensorPlugin(plugin: ResolvedPlugin, info: ClassInfo): Kee
         }),
         label: `${id} (${plugin.label})`,
         log: ctx.log,
-        onCall: (op) => {
+        onCall: (op, p) => {
+          if (op === 'log') return logFromChild(ctx, p);
           throw new Error(`host call ${op} is not available to SMK plugins`);
         },
         maxLineBytes: limits.maxResultBytes + 4096,
