@@ -102,4 +102,23 @@ describe('PrismR forecaster service', () => {
     expect(next).not.toBe(pid);
     await host.dispose();
   }, 120_000);
+
+  it('a bus handler that never returns is killed on its budget; the service serves again', async () => {
+    const host = createTestHost();
+    await host.load([
+      pythonPlugin({
+        file: fixture('prism', 'crashy.py'),
+        className: 'CrashyService',
+        python: findAnyPython() as string,
+        budget: { timeoutMs: 1000 },
+      }),
+    ]);
+    const pid = await host.rpc.call('pid');
+    host.bus.publish('stall', {});
+    await host.idle();
+    const next = await host.rpc.call('pid', null, { timeoutMs: 30_000 });
+    expect(typeof next).toBe('number');
+    expect(next).not.toBe(pid);
+    await host.dispose();
+  }, 120_000);
 });

@@ -14,6 +14,8 @@ import { logFromChild } from './scheduled.js';
 
 /** How long reading a panel may wait for the child (the host's panel read is synchronous). */
 const PANEL_TIMEOUT_MS = 2000;
+/** Budget of one bus-event handler call when the plugin declares none. */
+const DEFAULT_HANDLER_TIMEOUT_MS = 10_000;
 
 interface PanelStat {
   label: string;
@@ -57,7 +59,12 @@ export function createServicePlugin(plugin: ResolvedPlugin, info: ClassInfo): Ke
         if (topics.has(type)) return undefined;
         owned.push(
           ctx.bus.on(type, async (event) => {
-            await (proc as SupervisedPython).request('event', { type, event: event as unknown as JsonValue });
+            // A handler has the plugin's budget: a hung one is killed, not left to block every later call.
+            await (proc as SupervisedPython).request(
+              'event',
+              { type, event: event as unknown as JsonValue },
+              AbortSignal.timeout(limits.budget?.timeoutMs ?? DEFAULT_HANDLER_TIMEOUT_MS),
+            );
           }),
         );
         topics.add(type);
