@@ -281,6 +281,14 @@ try {
       result.sqlite === 'CACHE_SQLITE_UNAVAILABLE',
       `@keel/host/sqlite without better-sqlite3 gave ${result.sqlite}, not CACHE_SQLITE_UNAVAILABLE`,
     );
+    assert(
+      /^HOST_SETUP_FAILED: .*better-sqlite3/.test(result.defaultCache),
+      `a plugin using the default SQLite cache without better-sqlite3 gave: ${result.defaultCache}`,
+    );
+    assert(
+      !existsSync(path.join(consumer, '.keel')),
+      'the default cache created .keel/ without being able to open it',
+    );
     return result.replayed;
   });
 

@@ -52,7 +52,23 @@ try {
 } catch (error) {
   sqlite = error.code ?? String(error);
 }
-console.log(JSON.stringify({ replayed: result.accepted, processed: result.processed, rejected: result.rejected, active, sqlite }));
+// The default cache is the SQLite file: a plugin that uses it must get a clear load error here.
+const cacheUser = definePlugin({
+  id: 'cache-user',
+  name: 'Cache user',
+  version: '1.0.0',
+  category: 'alpha',
+  setup: async (ctx) => {
+    await ctx.cache.put('state', 'started', true);
+  },
+  onBar: () => ({ active: false, score: 0, status: 'ok' }),
+});
+const defaults = createHost();
+const loaded = await defaults.load([cacheUser]);
+await defaults.dispose();
+const defaultCache = loaded.errors.map((e) => e.code + ': ' + e.message).join('; ') || 'loaded';
+
+console.log(JSON.stringify({ replayed: result.accepted, processed: result.processed, rejected: result.rejected, active, sqlite, defaultCache }));
 `;
 
 /** A project that installs only `@keel/notify` and keeps markers in memory. */
