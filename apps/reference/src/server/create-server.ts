@@ -8,6 +8,7 @@ import { createAppHost } from '../app-host.js';
 import { barSource } from '../bar-source.js';
 import type { LoadedConfig } from '../config.js';
 import { dashboardRoot } from './dashboard-root.js';
+import { registerControlRoutes } from './routes-control.js';
 import { registerHostRoutes } from './routes-host.js';
 import { registerRpcRoutes } from './routes-rpc.js';
 import { registerSignalsRoutes } from './routes-signals.js';
@@ -189,6 +190,7 @@ export async function createServer(options: CreateServerOptions): Promise<KeelSe
     registerHostRoutes(app, ctx);
     registerSignalsRoutes(app, ctx);
     registerRpcRoutes(app, ctx);
+    registerControlRoutes(app, ctx);
     registerWsRoute(app, ctx);
 
     let signalsRun: Promise<unknown> | undefined;

@@ -37,6 +37,7 @@ async function probeHost(): Promise<{ host: Host; calls: () => number }> {
       setup(ctx) {
         ctx.rpc.register('probe.count', () => ++calls);
       },
+      schedule: [{ name: 'tick', when: '@close', run: () => ({ success: true }) }],
     }),
   ]);
   expect(errors).toEqual([]);
@@ -47,6 +48,7 @@ interface Route {
   readonly method: 'GET' | 'POST';
   readonly url: string;
   readonly open?: boolean;
+  readonly body?: string;
 }
 
 /** Every route the server has; `open` ones answer without a token. */
@@ -62,6 +64,9 @@ const ROUTES: readonly Route[] = [
   { method: 'GET', url: '/api/events' },
   { method: 'GET', url: '/api/signals' },
   { method: 'POST', url: '/api/rpc/probe.count' },
+  { method: 'POST', url: '/api/plugins/probe/enable' },
+  { method: 'POST', url: '/api/jobs/probe/tick/run' },
+  { method: 'POST', url: '/api/events', body: '{"type":"ops.matrix"}' },
 ];
 
 /** A non-loopback address of this machine, as a LAN client would put it in `Host`. */
@@ -116,12 +121,13 @@ describe('auth matrix: token set/unset × loopback/non-loopback bind × every ro
                 ...(authorization === undefined ? {} : { authorization }),
                 ...(route.method === 'POST' ? { 'content-type': 'application/json' } : {}),
               },
-              ...(route.method === 'POST' ? { payload: '{}' } : {}),
+              ...(route.method === 'POST' ? { payload: route.body ?? '{}' } : {}),
             });
           const before = calls();
           const bare = await send();
+          const ok = route.method === 'POST' && route.url === '/api/events' ? 202 : 200;
           if (mode.token === undefined || route.open === true) {
-            expect(bare.statusCode).toBe(200);
+            expect(bare.statusCode).toBe(ok);
           } else {
             expect(bare.statusCode).toBe(401);
             expect(bare.headers['www-authenticate']).toContain('Bearer');
@@ -132,7 +138,7 @@ describe('auth matrix: token set/unset × loopback/non-loopback bind × every ro
             expect(wrong.body).not.toContain(TOKEN);
             expect((await send(TOKEN)).statusCode, 'a token without the Bearer scheme').toBe(401);
             const right = await send(`Bearer ${TOKEN}`);
-            expect(right.statusCode).toBe(200);
+            expect(right.statusCode).toBe(ok);
           }
           // A rebinding page reaches the same socket under its own name: refused in every mode.
           const evil = await server.inject({
@@ -143,7 +149,7 @@ describe('auth matrix: token set/unset × loopback/non-loopback bind × every ro
               ...(mode.token === undefined ? {} : { authorization: `Bearer ${TOKEN}` }),
               ...(route.method === 'POST' ? { 'content-type': 'application/json' } : {}),
             },
-            ...(route.method === 'POST' ? { payload: '{}' } : {}),
+            ...(route.method === 'POST' ? { payload: route.body ?? '{}' } : {}),
           });
           expect(evil.statusCode).toBe(421);
           expect(evil.json().code).toBe('HOST_NOT_ALLOWED');

@@ -4,6 +4,7 @@ import type { z } from 'zod';
 export type ServerErrorCode =
   | 'NOT_FOUND'
   | 'PANEL_NOT_FOUND'
+  | 'PLUGIN_NOT_FOUND'
   | 'INVALID_REQUEST'
   | 'HOST_NOT_ALLOWED'
   | 'ORIGIN_NOT_ALLOWED'
@@ -30,7 +31,7 @@ export interface ErrorBody {
   readonly field?: string;
 }
 
-/** RPC failures keep the host's codes; only the status says whose fault it was. */
+/** Host failures (RPC, scheduler, bus) keep the host's codes; only the status says whose fault it was. */
 const RPC_STATUS: Record<string, number> = {
   RPC_UNKNOWN_METHOD: 404,
   RPC_TIMEOUT: 504,
@@ -39,6 +40,10 @@ const RPC_STATUS: Record<string, number> = {
   RPC_INVALID_NAME: 400,
   RPC_INVALID_PAYLOAD: 400,
   RPC_INVALID_OPTION: 400,
+  SCHEDULER_UNKNOWN_JOB: 404,
+  SCHEDULER_JOB_BUSY: 409,
+  BUS_INVALID_TYPE: 400,
+  BUS_NOT_JSON_SAFE: 400,
 };
 
 /**
