@@ -30,6 +30,13 @@ export class BarRing {
   /** Aux columns appear the first time a bar carries them; bars without the key hold NaN. */
   readonly aux = new Map<string, AuxColumn>();
   private auxList: AuxColumn[] = [];
+  /** One span per distinct window length, re-pointed on every push (see {@link WindowSpan}). */
+  private readonly spans = new Map<number, WindowSpan>();
+  private spanList: WindowSpan[] = [];
+  /** Shared `values()` views per base column and window length (`k * 2^32 + length` keys). */
+  private readonly baseViews = new Map<number, ColumnViews>();
+  /** Shared `values()` views of aux columns, per column and window length. */
+  private auxViews = new Map<AuxColumn, Map<number, ColumnViews>>();
   private symbols: Array<string | undefined>;
 
   constructor(capacity: number) {
@@ -63,6 +70,50 @@ export class BarRing {
     this.pushed++;
     this.version++;
     if (this.count < cap) this.count++;
+    const spans = this.spanList;
+    for (let i = 0; i < spans.length; i++) (spans[i] as WindowSpan).point(this);
+  }
+
+  /** The shared span of every window of `capacity` bars on this ring. */
+  span(capacity: number): WindowSpan {
+    let span = this.spans.get(capacity);
+    if (span === undefined) {
+      span = new WindowSpan(capacity);
+      span.point(this);
+      this.spans.set(capacity, span);
+      this.spanList = [...this.spans.values()];
+    }
+    return span;
+  }
+
+  /** The shared view cache of a base column (`k` in `BASE_COLUMNS` order) for windows of `span`. */
+  baseColumnViews(k: number, span: WindowSpan): ColumnViews {
+    const key = k * 2 ** 32 + span.capacity;
+    let views = this.baseViews.get(key);
+    if (views === undefined) {
+      views = new ColumnViews(this.cols[k] as Float64Array, span, this.capacity);
+      this.baseViews.set(key, views);
+    }
+    return views;
+  }
+
+  /** The shared view cache of an aux column for windows of `span`. */
+  auxColumnViews(col: AuxColumn, span: WindowSpan): ColumnViews {
+    let byLength = this.auxViews.get(col);
+    if (byLength === undefined) {
+      byLength = new Map();
+      this.auxViews.set(col, byLength);
+    }
+    let views = byLength.get(span.capacity);
+    if (views === undefined) {
+      views = new ColumnViews(col.data, span, this.capacity);
+      byLength.set(span.capacity, views);
+    }
+    return views;
+  }
+
+  private pointSpans(): void {
+    for (const span of this.spanList) span.point(this);
   }
 
   private pushAux(aux: Readonly<Record<string, number>>, c: number, m: number): void {
@@ -103,7 +154,9 @@ export class BarRing {
     this.version++;
     this.aux.clear();
     this.auxList = [];
+    this.auxViews = new Map();
     this.symbols.fill(undefined);
+    this.pointSpans();
   }
 
   /** Grows the ring (at load time, never per bar), keeping the bars it holds. */
@@ -138,6 +191,12 @@ export class BarRing {
     this.capacity = capacity;
     this.cursor = keep - 1;
     this.version++;
+    // The columns are new arrays: every shared view cache re-targets them (load time only).
+    for (const [key, views] of this.baseViews)
+      views.retarget(this.cols[Math.floor(key / 2 ** 32)] as Float64Array, capacity);
+    for (const [col, byLength] of this.auxViews)
+      for (const views of byLength.values()) views.retarget(col.data, capacity);
+    this.pointSpans();
   }
 
   /**
@@ -173,6 +232,83 @@ export interface AuxColumn {
   lastSeen: number;
 }
 
+/**
+ * Where the newest `min(count, capacity)` bars of a window of `capacity` bars lie in the ring's
+ * doubled arrays. One per distinct window length, shared by every plugin with that window and
+ * re-pointed by the ring on each push, so a read is two field loads and an add: no per-call
+ * arithmetic on the ring's cursor, no allocation.
+ */
+export class WindowSpan {
+  readonly capacity: number;
+  /** Bars visible now. */
+  length = 0;
+  /** Index in the doubled arrays of the oldest visible bar. */
+  base = 0;
+
+  constructor(capacity: number) {
+    this.capacity = capacity;
+  }
+
+  point(ring: BarRing): void {
+    const n = ring.count;
+    const len = Math.min(n, this.capacity);
+    this.length = len;
+    this.base = ring.cursor + ring.capacity - len + 1;
+  }
+}
+
+// Views at most this many per column and window length are kept for reuse (≈ 100 bytes each).
+const MAX_POOLED_VIEWS = 8192;
+
+/**
+ * The `values()` views of one column for one window length, shared by every plugin with that
+ * window. A view is built at most once per bar, and once the window is full the view for each ring
+ * position is kept: after `ring.capacity` bars `values()` allocates nothing at all, whatever the
+ * number of plugins or calls (up to {@link MAX_POOLED_VIEWS} positions; a larger ring builds one
+ * view per bar, still shared).
+ */
+export class ColumnViews {
+  data: Float64Array;
+  private readonly span: WindowSpan;
+  private current: Float64Array;
+  private version = -1;
+  /** Full-window views by ring cursor. */
+  private pool: Array<Float64Array | undefined>;
+
+  constructor(data: Float64Array, span: WindowSpan, ringCapacity: number) {
+    this.data = data;
+    this.span = span;
+    this.current = data.subarray(0, 0);
+    this.pool = ringCapacity <= MAX_POOLED_VIEWS ? new Array(ringCapacity) : [];
+  }
+
+  retarget(data: Float64Array, ringCapacity: number): void {
+    this.data = data;
+    this.version = -1;
+    this.pool = ringCapacity <= MAX_POOLED_VIEWS ? new Array(ringCapacity) : [];
+  }
+
+  get(ring: BarRing): Float64Array {
+    if (this.version === ring.version) return this.current;
+    this.version = ring.version;
+    const span = this.span;
+    const len = span.length;
+    const from = span.base;
+    if (len !== span.capacity || this.pool.length === 0) {
+      this.current = this.data.subarray(from, from + len);
+      return this.current;
+    }
+    const c = ring.cursor;
+    let view = this.pool[c];
+    if (view === undefined) {
+      view = this.data.subarray(from, from + len);
+      this.pool[c] = view;
+    }
+    this.current = view;
+    return view;
+  }
+}
+
 /** A plugin's view of the ring: created once at load, valid for every bar. */
 export class RingWindow implements BarWindow {
   readonly capacity: number;
@@ -183,31 +319,33 @@ export class RingWindow implements BarWindow {
   readonly close: Series;
   readonly volume: Series;
   private readonly ring: BarRing;
+  private readonly span: WindowSpan;
   private readonly auxSeries = new Map<string, RingSeries>();
 
   constructor(ring: BarRing, capacity: number) {
     this.ring = ring;
     this.capacity = capacity;
-    this.time = new RingSeries(ring, capacity, 0, undefined);
-    this.open = new RingSeries(ring, capacity, 1, undefined);
-    this.high = new RingSeries(ring, capacity, 2, undefined);
-    this.low = new RingSeries(ring, capacity, 3, undefined);
-    this.close = new RingSeries(ring, capacity, 4, undefined);
-    this.volume = new RingSeries(ring, capacity, 5, undefined);
+    const span = ring.span(capacity);
+    this.span = span;
+    this.time = new RingSeries(ring, span, ring.baseColumnViews(0, span), undefined);
+    this.open = new RingSeries(ring, span, ring.baseColumnViews(1, span), undefined);
+    this.high = new RingSeries(ring, span, ring.baseColumnViews(2, span), undefined);
+    this.low = new RingSeries(ring, span, ring.baseColumnViews(3, span), undefined);
+    this.close = new RingSeries(ring, span, ring.baseColumnViews(4, span), undefined);
+    this.volume = new RingSeries(ring, span, ring.baseColumnViews(5, span), undefined);
   }
 
   get length(): number {
-    const n = this.ring.count;
-    return Math.min(n, this.capacity);
+    return this.span.length;
   }
 
   at(index: number): Bar | undefined {
-    const len = this.length;
+    const len = this.span.length;
     let k = Math.trunc(index) || 0;
     if (k < 0) k += len;
     if (!(k >= 0 && k < len)) return undefined;
     const ring = this.ring;
-    const p = ring.start(len) + k;
+    const p = this.span.base + k;
     let aux: Record<string, number> | undefined;
     for (const col of ring.aux.values()) {
       const v = col.data[p] as number;
@@ -232,79 +370,69 @@ export class RingWindow implements BarWindow {
     const ring = this.ring;
     const col = ring.aux.get(name);
     // "In the window" means one of the newest `length` bars carried the key.
-    if (col === undefined || col.lastSeen === 0 || col.lastSeen <= ring.pushed - this.length)
+    if (col === undefined || col.lastSeen === 0 || col.lastSeen <= ring.pushed - this.span.length)
       return undefined;
     let series = this.auxSeries.get(name);
     if (series === undefined || series.auxColumn !== col) {
-      series = new RingSeries(ring, this.capacity, -1, col);
+      series = new RingSeries(ring, this.span, ring.auxColumnViews(col, this.span), col);
       this.auxSeries.set(name, series);
     }
     return series;
   }
 }
 
-// The hot read path of every plugin: no closures, no getters, integer fast path.
+// The hot read path of every plugin: no closures, no getters on the ring, no per-call arithmetic
+// beyond the index. `get` is a handful of loads that the compiler inlines into a plugin's loop
+// (and hoists out of it, since nothing in the loop writes the span).
 class RingSeries implements Series {
   private readonly ring: BarRing;
-  private readonly cap: number;
-  private readonly k: number;
+  private readonly span: WindowSpan;
+  private readonly views: ColumnViews;
   readonly auxColumn: AuxColumn | undefined;
-  private cached: Float64Array | undefined;
-  private cachedVersion = -1;
 
-  constructor(ring: BarRing, cap: number, k: number, auxColumn: AuxColumn | undefined) {
+  constructor(ring: BarRing, span: WindowSpan, views: ColumnViews, auxColumn: AuxColumn | undefined) {
     this.ring = ring;
-    this.cap = cap;
-    this.k = k;
+    this.span = span;
+    this.views = views;
     this.auxColumn = auxColumn;
   }
 
   get length(): number {
-    const n = this.ring.count;
-    return Math.min(n, this.cap);
-  }
-
-  private data(): Float64Array {
-    return this.auxColumn === undefined ? (this.ring.cols[this.k] as Float64Array) : this.auxColumn.data;
+    return this.span.length;
   }
 
   at(index: number): number | undefined {
-    const ring = this.ring;
-    const n = ring.count;
-    const len = Math.min(n, this.cap);
+    const span = this.span;
+    const len = span.length;
     let k = Math.trunc(index) || 0;
     if (k < 0) k += len;
     if (!(k >= 0 && k < len)) return undefined;
-    return this.data()[ring.cursor + ring.capacity - len + 1 + k];
+    return this.views.data[span.base + k];
   }
 
   get(index: number): number {
-    const ring = this.ring;
-    const n = ring.count;
-    const len = Math.min(n, this.cap);
+    const span = this.span;
+    const len = span.length;
     const k = index < 0 ? index + len : index;
     // A fractional index reads `undefined` from the typed array and takes the slow path.
-    const v = k >= 0 && k < len ? this.data()[ring.cursor + ring.capacity - len + 1 + k] : undefined;
-    return v === undefined ? this.getSlow(index, len) : v;
+    if (k >= 0 && k < len) {
+      const v = this.views.data[span.base + k];
+      if (v !== undefined) return v;
+    }
+    return this.getSlow(index);
   }
 
   // Kept out of `get` so that `get` stays small enough to inline into plugins.
-  private getSlow(index: number, len: number): number {
+  private getSlow(index: number): number {
     const v = this.at(index);
-    if (v === undefined)
+    if (v === undefined) {
+      const len = this.span.length;
       throw new RangeError(`window index ${index} is outside 0..${len - 1} (or -${len}..-1)`);
+    }
     return v;
   }
 
   values(): Float64Array {
-    const ring = this.ring;
-    // One subarray per bar at most, shared by repeated calls within the bar.
-    if (this.cached !== undefined && this.cachedVersion === ring.version) return this.cached;
-    const n = ring.count;
-    const len = Math.min(n, this.cap);
-    const from = ring.start(len);
-    this.cached = this.data().subarray(from, from + len);
-    this.cachedVersion = ring.version;
-    return this.cached;
+    return this.views.get(this.ring);
   }
 }
