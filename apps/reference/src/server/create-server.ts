@@ -9,6 +9,8 @@ import { barSource } from '../bar-source.js';
 import type { LoadedConfig } from '../config.js';
 import { dashboardRoot } from './dashboard-root.js';
 import { registerControlRoutes } from './routes-control.js';
+import { registerMetricsRoute } from './routes-metrics.js';
+import { createServerMetrics } from './server-metrics.js';
 import { registerHostRoutes } from './routes-host.js';
 import { registerRpcRoutes } from './routes-rpc.js';
 import { registerSignalsRoutes } from './routes-signals.js';
@@ -18,8 +20,8 @@ import { ServerError, toErrorResponse } from './server-error.js';
 import { installRequestGuard } from './request-guard.js';
 import { AccessTokenSchema, WS_PROTOCOL } from './access-token.js';
 import { servedHostNames } from '../bind-address.js';
-import { createSignalsState } from './signals-state.js';
-import { createStepFeed, type FeedPacing } from './step-feed.js';
+import { createSignalsState, type SignalsState } from './signals-state.js';
+import { createStepFeed, type FeedPacing, type StepFeed } from './step-feed.js';
 import { WsFanout } from './ws-fanout.js';
 
 export const DEFAULT_SPEED = 500;
@@ -125,7 +127,16 @@ export async function createServer(options: CreateServerOptions): Promise<KeelSe
       ...(opts.ws.queueLimit === undefined ? {} : { queueLimit: opts.ws.queueLimit }),
       ...(opts.ws.maxInFlightBytes === undefined ? {} : { maxInFlightBytes: opts.ws.maxInFlightBytes }),
     });
+    let feedRef: StepFeed | undefined;
+    let signalsRef: SignalsState | undefined;
+    const metrics = createServerMetrics({
+      host,
+      fanout,
+      feed: () => feedRef as StepFeed,
+      signals: () => signalsRef as SignalsState,
+    });
     const feed = createStepFeed({
+      observeStep: metrics.observeStep,
       host,
       source: opts.replay
         ? barSource(loaded, owned?.calendar ?? createNyseCalendar())
@@ -137,7 +148,10 @@ export async function createServer(options: CreateServerOptions): Promise<KeelSe
       ...(options.pacing === undefined ? {} : { pacing: options.pacing }),
     });
     const signals = createSignalsState(loaded, options.env ?? process.env);
+    feedRef = feed;
+    signalsRef = signals;
     const ctx: KeelServerContext = {
+      metrics,
       loaded,
       host,
       feed,
@@ -191,6 +205,7 @@ export async function createServer(options: CreateServerOptions): Promise<KeelSe
     registerSignalsRoutes(app, ctx);
     registerRpcRoutes(app, ctx);
     registerControlRoutes(app, ctx);
+    registerMetricsRoute(app, ctx);
     registerWsRoute(app, ctx);
 
     let signalsRun: Promise<unknown> | undefined;
@@ -203,6 +218,7 @@ export async function createServer(options: CreateServerOptions): Promise<KeelSe
       // Let a publish in progress finish, so its marker store is not closed under it.
       await signalsRun;
       fanout.closeAll();
+      metrics.close();
       if (owned !== undefined) await owned.host.dispose();
     });
     app.decorate('keel', ctx);

@@ -1,4 +1,4 @@
-import type { JsonValue } from '@keel/contract';
+import { isKeelError, type JsonValue } from '@keel/contract';
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import type { KeelServerContext } from './server-context.js';
@@ -21,9 +21,15 @@ export function registerRpcRoutes(app: FastifyInstance, ctx: KeelServerContext):
   app.post('/api/rpc/:name', async (request) => {
     const { name } = parseInput(ParamsSchema, request.params, 'params');
     const body = parseInput(BodySchema, request.body ?? {}, 'body');
-    const result = await ctx.host.rpc.call(name, body.payload as JsonValue | undefined, {
-      timeoutMs: body.timeoutMs ?? 5_000,
-    });
-    return { result };
+    try {
+      const result = await ctx.host.rpc.call(name, body.payload as JsonValue | undefined, {
+        timeoutMs: body.timeoutMs ?? 5_000,
+      });
+      ctx.metrics.countRpc('ok');
+      return { result };
+    } catch (error) {
+      ctx.metrics.countRpc(isKeelError(error) ? error.code : 'INTERNAL');
+      throw error;
+    }
   });
 }

@@ -63,6 +63,7 @@ const ROUTES: readonly Route[] = [
   { method: 'GET', url: '/api/steps' },
   { method: 'GET', url: '/api/events' },
   { method: 'GET', url: '/api/signals' },
+  { method: 'GET', url: '/metrics' },
   { method: 'POST', url: '/api/rpc/probe.count' },
   { method: 'POST', url: '/api/plugins/probe/enable' },
   { method: 'POST', url: '/api/jobs/probe/tick/run' },

@@ -1,5 +1,6 @@
 import type { Host } from '@keel/host';
 import type { LoadedConfig } from '../config.js';
+import type { ServerMetrics } from './server-metrics.js';
 import type { SignalsState } from './signals-state.js';
 import type { StepFeed } from './step-feed.js';
 import type { WsFanout } from './ws-fanout.js';
@@ -11,5 +12,6 @@ export interface KeelServerContext {
   readonly feed: StepFeed;
   readonly signals: SignalsState;
   readonly fanout: WsFanout;
+  readonly metrics: ServerMetrics;
   readonly limits: { readonly steps: number; readonly events: number; readonly snapshotSteps: number };
 }

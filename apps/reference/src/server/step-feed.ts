@@ -24,6 +24,8 @@ export interface StepFeedOptions {
   readonly publish: (message: ServerMessage) => void;
   /** Clock and sleep the replay is paced with (default: the wall clock); tests inject their own. */
   readonly pacing?: FeedPacing;
+  /** Sees every step result as it happens (metrics); called before the step is published. */
+  readonly observeStep?: (result: HostStepResult) => void;
 }
 
 /** What {@link createStepFeed} paces bars with: monotonic ms, and an abortable wait. */
@@ -100,7 +102,9 @@ export function createStepFeed(options: StepFeedOptions): StepFeed {
     ...(failure === undefined ? {} : { error: failure }),
   });
 
+  const observeStep = options.observeStep;
   const onStep = (result: HostStepResult) => {
+    observeStep?.(result);
     const summary = summarizeStep(result);
     steps.push(summary);
     publish({ type: 'step', step: summary });
