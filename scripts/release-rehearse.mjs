@@ -7,6 +7,7 @@
 // 4. as a user with plain npm and that registry: `npm create keel-plugin@latest demo`, `npm install`,
 //    `npm test`; a project with only @keel/host + @keel/contract that replays bars from a CSV; and a
 //    project with only @keel/notify. None of them may install better-sqlite3 (a native build).
+//    Last, one project installs every published package and imports each of their entry points.
 //
 // Options: --ref <commit> (rehearse a commit, e.g. HEAD, instead of the working tree with its
 // uncommitted files), --keep (leave the scratch folder), --verbose (stream every command's output).
@@ -24,7 +25,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { cleanEnv } from './release/clean-env.mjs';
-import { CONSUMER_REPLAY, NOTIFY_ONLY, writeProject } from './release/consumer-project.mjs';
+import { CONSUMER_REPLAY, IMPORT_ALL, NOTIFY_ONLY, writeProject } from './release/consumer-project.mjs';
 import { consumerResult, publishedByChangesets, vitestCounts } from './release/counts.mjs';
 import { addUser, publishedVersions, startVerdaccio } from './release/registry.mjs';
 import { copyCommit, copyWorkingTree } from './release/scratch-copy.mjs';
@@ -311,6 +312,23 @@ try {
       result.sqlite === 'SQLITE_UNAVAILABLE',
       `@keel/notify/sqlite without better-sqlite3 gave ${result.sqlite}`,
     );
+  });
+
+  await inPhase('every entry point', async () => {
+    const dir = path.join(projects, 'everything');
+    writeProject(dir, 'keel-everything', { 'import-all.mjs': IMPORT_ALL });
+    const specs = [...versions].map(([name, version]) => `${name}@${version}`);
+    await npm(`npm install (${specs.length} packages)`, ['install', ...specs], dir);
+    const output = await runStep(log, 'node import-all.mjs', process.execPath, ['import-all.mjs'], {
+      cwd: dir,
+      env: userEnv,
+      timeoutMs: 120_000,
+      verbose,
+    });
+    const line = output.trim().split('\n').at(-1) ?? '';
+    const result = JSON.parse(line.startsWith('{') ? line : '{"imported":0,"failed":["no result"]}');
+    assert(result.failed.length === 0, `entry points that do not import:\n${result.failed.join('\n')}`);
+    log(`  ${result.imported} entry points of ${specs.length} packages import`);
   });
 
   await registry.stop();

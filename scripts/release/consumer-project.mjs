@@ -99,6 +99,30 @@ try {
 console.log(JSON.stringify({ sent: sent.length, sqlite }));
 `;
 
+/**
+ * Imports every entry point (`exports` key) of every installed `@keel/*` package, so a tarball that
+ * lacks a file or a dependency fails here instead of in a user's project. Prints one JSON line.
+ */
+export const IMPORT_ALL = `import { readFileSync } from 'node:fs';
+
+const own = JSON.parse(readFileSync(new URL('./package.json', import.meta.url), 'utf8'));
+const entries = [];
+for (const name of Object.keys(own.dependencies ?? {})) {
+  const manifest = JSON.parse(readFileSync(new URL('./node_modules/' + name + '/package.json', import.meta.url), 'utf8'));
+  const keys = manifest.exports ? Object.keys(manifest.exports).filter((k) => !k.endsWith('.json')) : ['.'];
+  for (const key of keys) entries.push(key === '.' ? name : name + key.slice(1));
+}
+const failed = [];
+for (const entry of entries) {
+  try {
+    await import(entry);
+  } catch (error) {
+    failed.push(entry + ': ' + String(error?.message ?? error).split('\\n')[0]);
+  }
+}
+console.log(JSON.stringify({ imported: entries.length - failed.length, failed }));
+`;
+
 export function writeProject(dir, name, files) {
   mkdirSync(dir, { recursive: true });
   writeFileSync(
