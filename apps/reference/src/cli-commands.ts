@@ -87,6 +87,14 @@ export const COMMANDS: readonly CommandSpec[] = [
         default: 'KEEL_TOKEN, else the config’s server.token, else none (loopback only)',
       },
       {
+        name: 'log-level',
+        type: 'string',
+        value: 'level',
+        description:
+          'structured JSON logs (one object per line) on stderr: silent, fatal, error, warn, info, debug, trace',
+        default: 'off',
+      },
+      {
         name: 'speed',
         type: 'string',
         value: 'bars/s',

@@ -10,6 +10,7 @@ import { formatCount } from './progress-bar.js';
 import { formatLoadErrors, printReplayReport, type ReplayReport, runReplay } from './run-replay.js';
 import { printSignalsReport, runSignals, type SignalsReport } from './run-signals.js';
 import { runServe } from './serve.js';
+import { type LogLevel, LogLevelSchema } from './server/create-server.js';
 
 /** The streams the CLI writes to; tests and embedders pass their own. */
 export interface CliIo {
@@ -148,6 +149,7 @@ const ServeValuesSchema = z.object({
   host: z.string().min(1).optional(),
   speed: z.coerce.number().min(0).max(10_000_000).optional(),
   token: z.string().optional(),
+  'log-level': LogLevelSchema.optional(),
 });
 
 function parseServeValues(values: OptionValues): {
@@ -155,8 +157,15 @@ function parseServeValues(values: OptionValues): {
   host?: string;
   speed?: number;
   token?: string;
+  logLevel?: LogLevel;
 } {
-  const raw = { port: values.port, host: values.host, speed: values.speed, token: values.token };
+  const raw = {
+    port: values.port,
+    host: values.host,
+    speed: values.speed,
+    token: values.token,
+    'log-level': values['log-level'],
+  };
   const parsed = ServeValuesSchema.safeParse(raw);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
@@ -168,7 +177,9 @@ function parseServeValues(values: OptionValues): {
     );
   }
   const { port, host, speed, token } = parsed.data;
+  const logLevel = parsed.data['log-level'];
   return {
+    ...(logLevel === undefined ? {} : { logLevel }),
     ...(token === undefined ? {} : { token }),
     ...(port === undefined ? {} : { port }),
     ...(host === undefined ? {} : { host }),

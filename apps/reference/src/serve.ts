@@ -4,13 +4,14 @@ import { isLoopbackAddress } from './bind-address.js';
 import type { LoadedConfig } from './config.js';
 import { ConfigError } from './config.js';
 import { AccessTokenSchema } from './server/access-token.js';
-import { createServer, DEFAULT_SPEED } from './server/create-server.js';
+import { createServer, DEFAULT_SPEED, LogLevelSchema } from './server/create-server.js';
 
 const ServeArgsSchema = z.object({
   port: z.coerce.number().int().min(0).max(65_535).default(8080),
   host: z.string().min(1).default('127.0.0.1'),
   speed: z.coerce.number().min(0).max(10_000_000).default(DEFAULT_SPEED),
   token: z.string().optional(),
+  logLevel: LogLevelSchema.optional(),
 });
 export type ServeArgs = z.input<typeof ServeArgsSchema>;
 
@@ -83,6 +84,7 @@ export async function runServe(
     loaded,
     speed,
     bindHost: host,
+    ...(parsed.data.logLevel === undefined ? {} : { logLevel: parsed.data.logLevel }),
     ...(token === undefined ? {} : { token }),
     ...(allowedHosts === undefined ? {} : { allowedHosts }),
   });

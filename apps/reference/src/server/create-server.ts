@@ -26,6 +26,9 @@ import { WsFanout } from './ws-fanout.js';
 
 export const DEFAULT_SPEED = 500;
 
+export const LogLevelSchema = z.enum(['silent', 'fatal', 'error', 'warn', 'info', 'debug', 'trace']);
+export type LogLevel = z.output<typeof LogLevelSchema>;
+
 const OptionsSchema = z.object({
   speed: z.number().min(0).max(10_000_000).default(DEFAULT_SPEED),
   replay: z.boolean().default(true),
@@ -54,6 +57,7 @@ const OptionsSchema = z.object({
     .max(16 * 1024 * 1024)
     .default(64 * 1024),
   logger: z.boolean().default(false),
+  logLevel: LogLevelSchema.optional(),
 });
 
 export interface CreateServerOptions {
@@ -85,6 +89,12 @@ export interface CreateServerOptions {
   readonly bodyLimit?: number;
   /** Fastify's request logger (default off: the CLI prints its own lines). */
   readonly logger?: boolean;
+  /**
+   * Structured JSON logs (pino, one object per line) at this level to `logStream` (default stderr):
+   * requests, refusals and failures. The `Authorization` header and cookies are redacted.
+   */
+  readonly logLevel?: LogLevel;
+  readonly logStream?: NodeJS.WritableStream;
   /** Environment for channel credentials and `STRATEGY_PLUGIN_MOUNTS_JSON` (default `process.env`). */
   readonly env?: Readonly<Record<string, string | undefined>>;
   /** Clock and sleep the replay is paced with (default: the wall clock); tests inject their own. */
@@ -105,6 +115,7 @@ export async function createServer(options: CreateServerOptions): Promise<KeelSe
     host: undefined,
     env: undefined,
     pacing: undefined,
+    logStream: undefined,
   });
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
@@ -160,7 +171,21 @@ export async function createServer(options: CreateServerOptions): Promise<KeelSe
       limits: { steps: opts.stepLimit, events: opts.eventLimit, snapshotSteps: opts.snapshotSteps },
     };
 
-    const app = Fastify({ logger: opts.logger, bodyLimit: opts.bodyLimit });
+    const app = Fastify({
+      logger:
+        opts.logLevel === undefined
+          ? opts.logger
+          : {
+              level: opts.logLevel,
+              stream: options.logStream ?? process.stderr,
+              redact: [
+                'req.headers.authorization',
+                'req.headers.cookie',
+                'req.headers["sec-websocket-protocol"]',
+              ],
+            },
+      bodyLimit: opts.bodyLimit,
+    });
     // JSON only: a `text/plain` POST is a "simple" cross-site request a foreign page may send unprompted.
     app.removeContentTypeParser('text/plain');
     const extra = opts.allowedHosts ?? [];
@@ -169,9 +194,11 @@ export async function createServer(options: CreateServerOptions): Promise<KeelSe
       hostNames: servedHostNames(opts.bindHost, extra),
       anyHost: extra.includes('*'),
     });
-    app.setErrorHandler((error, _request, reply) => {
+    app.setErrorHandler((error, request, reply) => {
       const { status, body } = toErrorResponse(error);
       if (status >= 500 && body.code === 'INTERNAL') app.log.error(error);
+      // The code and field only: what the client was told, never the request's content.
+      else request.log.info({ code: body.code, field: body.field, status }, 'request refused');
       return reply.status(status).send(body);
     });
     app.setNotFoundHandler((request, reply) =>
