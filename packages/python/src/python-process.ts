@@ -97,7 +97,11 @@ export class PythonProcess {
     this.ready = new Promise<Ready>((resolve) => {
       settleReady = resolve;
     });
-    this.readyResolve = settleReady;
+    // Starting counts as work: a script awaiting the first start must not see Node exit under it.
+    this.readyResolve = (ready) => {
+      settleReady(ready);
+      if (this.pending.size === 0) this.unref();
+    };
     this.exitedPromise = new Promise<void>((resolve) => {
       child.once('close', () => resolve());
       // A spawn failure may never emit 'close'.
@@ -129,7 +133,7 @@ export class PythonProcess {
     this.channel.on('error', () => undefined);
     this.pipeOutput(child.stdout as Socket, 'stdout');
     this.pipeOutput(child.stderr as Socket, 'stderr');
-    this.unref();
+    this.ref();
   }
 
   /** Settles when the process has exited and its pipes are closed. */
@@ -196,15 +200,20 @@ export class PythonProcess {
 
   /** Closes the channel (the child exits on EOF) and waits for it; SIGKILL if it lingers. */
   async dispose(graceMs = 2000): Promise<void> {
-    if (this.alive) {
-      this.killReason ??= 'plugin unloaded';
-      this.channel.end();
-      const timer = setTimeout(() => this.child.kill('SIGKILL'), graceMs);
-      timer.unref();
-      await this.exitedPromise;
-      clearTimeout(timer);
-    } else {
-      await this.exitedPromise;
+    // Whoever awaits the unload keeps Node alive until the pipes are closed (they are unref'd when idle).
+    const hold = setInterval(() => undefined, 60_000);
+    try {
+      if (this.alive) {
+        this.killReason ??= 'plugin unloaded';
+        this.channel.end();
+        const timer = setTimeout(() => this.child.kill('SIGKILL'), graceMs);
+        await this.exitedPromise;
+        clearTimeout(timer);
+      } else {
+        await this.exitedPromise;
+      }
+    } finally {
+      clearInterval(hold);
     }
   }
 

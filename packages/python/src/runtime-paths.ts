@@ -10,8 +10,16 @@ export const RUNTIME_DIR = root;
 export const SHIMS_DIR = path.join(root, 'shims');
 export const BOOTSTRAP = path.join(root, 'keel_runtime', 'bootstrap.py');
 
-/** Environment of every plugin process: one BLAS thread and one malloc arena keep `RLIMIT_AS` meaningful. */
-export function childEnv(spec: unknown, env: NodeJS.ProcessEnv = process.env): NodeJS.ProcessEnv {
+/**
+ * Environment of every plugin process: one BLAS thread each (processes, not threads, are the unit of
+ * parallelism here). With a `memMb` budget, one malloc arena too, so that `RLIMIT_AS` counts what the
+ * plugin allocates rather than per-thread arena reservations (it costs time per call, so only then).
+ */
+export function childEnv(
+  spec: Record<string, unknown>,
+  env: NodeJS.ProcessEnv = process.env,
+): NodeJS.ProcessEnv {
+  const limited = typeof spec.memMb === 'number';
   return {
     ...env,
     KEEL_PY_SPEC: JSON.stringify(spec),
@@ -21,6 +29,6 @@ export function childEnv(spec: unknown, env: NodeJS.ProcessEnv = process.env): N
     OPENBLAS_NUM_THREADS: '1',
     OMP_NUM_THREADS: '1',
     MKL_NUM_THREADS: '1',
-    MALLOC_ARENA_MAX: '1',
+    ...(limited ? { MALLOC_ARENA_MAX: '1' } : {}),
   };
 }

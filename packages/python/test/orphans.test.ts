@@ -52,4 +52,29 @@ describe('no orphaned Python processes', () => {
       child.kill('SIGKILL');
     }
   }, 120_000);
+
+  it('an app that never calls dispose() still exits, and takes its plugin processes along', async () => {
+    const python = findAnyPython() as string;
+    const child = spawn(
+      process.execPath,
+      [
+        '--import',
+        'tsx',
+        '--conditions=@keel/source',
+        path.join(FIXTURES, 'host-no-dispose.ts'),
+        python,
+        FIXTURES,
+      ],
+      { cwd: packageDir, stdio: ['ignore', 'pipe', 'inherit'] },
+    );
+    let text = '';
+    child.stdout.on('data', (d: Buffer) => {
+      text += d.toString();
+    });
+    const code = await new Promise<number | null>((resolve) => child.once('exit', (c) => resolve(c)));
+    expect(code).toBe(0);
+    const pids = JSON.parse(text.trim()) as number[];
+    expect(pids).toHaveLength(1);
+    expect(await until(() => pids.every((pid) => !isAlive(pid)), 30_000)).toBe(true);
+  }, 120_000);
 });
