@@ -41,6 +41,10 @@ export function installRequestGuard(app: FastifyInstance, options: RequestGuardO
     const refusal = check(request, options);
     if (refusal === undefined) return;
     if (isUpgrade(request)) {
+      request.log.info(
+        { code: refusal.code, field: refusal.field, status: refusal.status },
+        'websocket upgrade refused',
+      );
       refuseUpgrade(request, refusal);
       reply.hijack();
       return;

@@ -117,10 +117,8 @@ describe.skipIf(!haveChromium)(
       const page = await browser.newPage();
       // `localhost` vs `127.0.0.1`: a different site, as an attacker's page would be.
       await page.goto(`http://localhost:${(evil.address() as AddressInfo).port}/`);
-      await page.waitForFunction(() => document.title === 'done');
-      const results = await page.evaluate(
-        () => (window as unknown as { results: Record<string, string> }).results,
-      );
+      await page.waitForFunction("document.title === 'done'");
+      const results = (await page.evaluate('window.results')) as Record<string, string>;
       // The CORS preflight is never granted, so the browser does not even send the JSON POST.
       expect(results.corsJson).toBe('blocked');
       expect(calls).toBe(0);
