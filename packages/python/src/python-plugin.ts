@@ -68,3 +68,30 @@ function loadFailure(error: PythonError): PythonError {
     cause: error,
   });
 }
+
+/** What {@link checkPythonPlugin} reports: the dialect and names, or the load error with its phase and hint. */
+export type PythonPluginCheck =
+  | { ok: true; dialect: 'sensor' | 'scheduled' | 'service'; className: string; name: string }
+  | { ok: false; phase: 'import' | 'manifest'; error: PythonError };
+
+/**
+ * Imports the class (as `pythonPlugin()` does) and says whether it will load, with the structured
+ * error (`code`, `hint`) a config checker or an API can show; the host's load error carries the same
+ * text, with the hint inside the message.
+ */
+export function checkPythonPlugin(spec: string | PythonPluginOptions): PythonPluginCheck {
+  let resolved: ResolvedPlugin;
+  try {
+    resolved = resolvePluginOptions(spec);
+  } catch (error) {
+    return {
+      ok: false,
+      phase: 'import',
+      error: error instanceof PythonError ? error : new PythonError('PYTHON_INVALID_OPTIONS', String(error)),
+    };
+  }
+  const inspected = inspectPlugin(resolved);
+  if (!inspected.ok) return { ok: false, phase: inspected.phase, error: inspected.error };
+  const { dialect, className, name } = inspected.info;
+  return { ok: true, dialect, className, name };
+}

@@ -1,6 +1,6 @@
 import { createTestHost } from '@keel/testing';
 import { afterEach, describe, expect, it } from 'vitest';
-import { pythonPlugin, pythonPluginFromConfig } from '../src/index.ts';
+import { checkPythonPlugin, pythonPlugin, pythonPluginFromConfig } from '../src/index.ts';
 import { firstBars } from './support/bars.ts';
 import {
   describeWithPandas,
@@ -116,6 +116,46 @@ describe('load errors', () => {
       expect(result.errors[1]?.message).toContain('SMK plugin LastClosePlugin needs pandas');
     },
   );
+
+  it('checkPythonPlugin gives the structured error: code, phase and hint', () => {
+    const python = findAnyPython() as string;
+    const syntax = checkPythonPlugin({
+      file: fixture('bad', 'syntax_error.py'),
+      className: 'SyntaxErrorPlugin',
+      python,
+    });
+    expect(syntax).toMatchObject({
+      ok: false,
+      phase: 'import',
+      error: { code: 'PYTHON_SYNTAX_ERROR', field: 'file' },
+    });
+    expect(!syntax.ok && syntax.error.hint).toMatch(/fix the syntax error/);
+    const dialect = checkPythonPlugin({
+      file: fixture('bad', 'not_a_plugin.py'),
+      className: 'Helper',
+      python,
+    });
+    expect(dialect).toMatchObject({
+      ok: false,
+      phase: 'manifest',
+      error: { code: 'PYTHON_UNKNOWN_DIALECT' },
+    });
+    const missing = checkPythonPlugin({
+      file: fixture('bad', 'import_error.py'),
+      className: 'ImportErrorPlugin',
+      python,
+    });
+    expect(missing).toMatchObject({ ok: false, error: { code: 'PYTHON_IMPORT_ERROR' } });
+    expect(!missing.ok && missing.error.hint).toContain('install definitely_not_an_installed_module');
+    expect(
+      checkPythonPlugin({ file: fixture('prism', 'forecaster.py'), className: 'ForecasterModule', python }),
+    ).toEqual({
+      ok: true,
+      dialect: 'service',
+      className: 'ForecasterModule',
+      name: 'forecaster',
+    });
+  });
 
   it('an OptiFIRE category outside the taxonomy is a manifest error', async () => {
     const h = host();
