@@ -234,6 +234,10 @@ try {
       counts.failed === 0 && counts.passed > 0,
       `demo tests: ${counts.passed} passed, ${counts.failed} failed`,
     );
+    // The published type declarations must type-check in a strict user project, and it must build.
+    await npm('npm run typecheck', ['run', 'typecheck'], demo);
+    await npm('npm run build', ['run', 'build'], demo);
+    assert(existsSync(path.join(demo, 'dist', 'index.js')), 'npm run build wrote no dist/index.js');
     const native = nativeModulesIn(demo);
     assert(
       native.length === 0,
