@@ -37,6 +37,7 @@ import {
   type StepOutcome,
 } from './pipeline.js';
 import { DEFAULT_QUARANTINE, type QuarantinePolicy } from './quarantine.js';
+import { DEFAULT_MAX_READING_BYTES } from './readings.js';
 import { WorkerPlugin } from './worker-plugin.js';
 
 export interface HostOptions extends HostRuntimeOptions {
@@ -66,6 +67,23 @@ export interface HostOptions extends HostRuntimeOptions {
   onBarTime?: BarTimeListener;
   /** What `ctx.market` keeps and which market events the host publishes. */
   market?: MarketOptions;
+  /**
+   * Monotonic milliseconds that synchronous `onBar` calls are timed with against `budget.timeoutMs`
+   * and `budget.cpuMs`, and `timing.totalMs` (default `performance.now`). Tests inject a fake clock
+   * a plugin advances inside `onBar`, so budget failures are deterministic.
+   */
+  now?: () => number;
+  /**
+   * Process CPU time in milliseconds (default `process.cpuUsage()` user + system), read around the
+   * calls of a plugin with `budget.cpuMs` once one of its calls ran longer than that in wall time.
+   */
+  cpuTime?: () => number;
+  /**
+   * Largest reading a plugin may return, measured as serialized JSON in bytes (default 262 144,
+   * 256 KB); a `PluginEntry` can set its own. A larger one becomes
+   * `ERROR: contract: reading is larger than N bytes`.
+   */
+  maxReadingBytes?: number;
 }
 
 /** Retention of the per-series bar history behind `ctx.market`, and the `bar` event. */
@@ -227,6 +245,7 @@ class PluginHost implements Host {
   readonly market: MarketData;
   private readonly resolveFrom: string;
   private readonly lifecycleTimeoutMs: number;
+  private readonly maxReadingBytes: number;
   private readonly slots = new Map<string, PluginSlot>();
   private readonly errors: LoadError[] = [];
   private loading: Promise<unknown> = Promise.resolve();
@@ -270,8 +289,15 @@ class PluginHost implements Host {
     this.lifecycleTimeoutMs = options.lifecycleTimeoutMs ?? 10_000;
     checkPositiveInt('lifecycleTimeoutMs', this.lifecycleTimeoutMs);
     this.resolveFrom = options.resolveFrom ?? process.cwd();
+    this.maxReadingBytes = options.maxReadingBytes ?? DEFAULT_MAX_READING_BYTES;
+    checkPositiveInt('maxReadingBytes', this.maxReadingBytes);
+    const now = options.now;
+    if (now !== undefined && typeof now !== 'function') throw invalidHook('now');
+    if (options.cpuTime !== undefined && typeof options.cpuTime !== 'function') throw invalidHook('cpuTime');
     this.pipeline = new Pipeline({
       log: this.log,
+      clock: now === undefined ? undefined : { now },
+      cpuTime: options.cpuTime,
       timingSampleEvery: sample,
       guardWindows: options.guardWindows ?? false,
       history: this.history,
@@ -327,8 +353,22 @@ class PluginHost implements Host {
         errors.push(checked.error);
         continue;
       }
+      const maxReadingBytes = (entries[i] as PluginEntry).maxReadingBytes ?? this.maxReadingBytes;
+      if (!Number.isInteger(maxReadingBytes) || maxReadingBytes < 1) {
+        errors.push(
+          loadError(
+            checked.candidate.manifest.id,
+            'config',
+            'HOST_INVALID_OPTION',
+            `maxReadingBytes must be a positive integer (got ${String(maxReadingBytes)})`,
+            i,
+            "set the entry's maxReadingBytes to a byte count such as 262144, or leave it out for the host default",
+          ),
+        );
+        continue;
+      }
       taken.add(checked.candidate.manifest.id);
-      const slot = this.createSlot(checked.candidate);
+      const slot = this.createSlot(checked.candidate, maxReadingBytes);
       if (checked.candidate.manifest.isolation === 'worker') {
         // The thread imports the module again, parses the config with the plugin's own schema
         // and runs `setup` there: each of those can still fail, and is a load error like here.
@@ -369,7 +409,7 @@ class PluginHost implements Host {
     return { loaded, errors };
   }
 
-  private createSlot(candidate: LoadCandidate): PluginSlot {
+  private createSlot(candidate: LoadCandidate, maxReadingBytes: number): PluginSlot {
     const id = candidate.manifest.id;
     const slot = new PluginSlot({
       plugin: candidate.plugin,
@@ -380,6 +420,7 @@ class PluginHost implements Host {
       ring: this.pipeline.ring,
       policy: this.policy,
       log: scopeLogger(this.log, { plugin: id }),
+      maxReadingBytes,
     });
     slot.ctx = createPluginContext({
       pluginId: id,
@@ -862,6 +903,13 @@ interface JsonBar {
   low: number;
   close: number;
   volume: number;
+}
+
+function invalidHook(field: string): HostError {
+  return new HostError('HOST_INVALID_OPTION', `${field} must be a function returning milliseconds`, {
+    field,
+    hint: `pass ${field}: () => number, or leave it out for the default`,
+  });
 }
 
 function checkPositiveInt(field: string, value: number): void {

@@ -15,6 +15,7 @@ import type { FailureKind, PluginSlot } from './plugin-slot.js';
 import {
   DISABLED_READING,
   errorReading,
+  overrunReading,
   QUARANTINED_READING,
   sanitizeReading,
   TIMEOUT_READING,
@@ -60,8 +61,17 @@ export interface RejectedBarCounts {
 /** Called with each accepted bar's time before plugins run (the scheduler's replay clock). */
 export type BarTimeListener = (time: number, index: number) => void;
 
+/** A monotonic millisecond clock (`performance` by default). */
+export interface MonotonicClock {
+  now(): number;
+}
+
 export interface PipelineOptions {
   readonly log: Logger;
+  /** Times calls against `budget.timeoutMs` and `timing.totalMs` (default `performance`). */
+  readonly clock?: MonotonicClock | undefined;
+  /** Process CPU time in ms (default from `process.cpuUsage()`), read only for `budget.cpuMs`. */
+  readonly cpuTime?: (() => number) | undefined;
   /** Time one sync call in this many (async calls are always timed). */
   readonly timingSampleEvery: number;
   readonly guardWindows: boolean;
@@ -99,6 +109,11 @@ interface StepState {
   readonly bar: Bar;
   readonly index: number;
   readonly t0: number;
+  /**
+   * The clock reading that ended the previous synchronous call (or began the layer): the start of
+   * the next call, so timing every call against its budget costs one clock read a call.
+   */
+  mark: number;
   readonly plan: RunPlan;
   /** Whether the running layer's readings are exposed to a later layer (and therefore frozen). */
   exposed: boolean;
@@ -111,8 +126,12 @@ interface StepState {
 }
 
 // `globalThis.performance` is an accessor in Node: reading it costs about as much again as the
-// `now()` call, and the per-bar path reads the clock at least twice per bar.
-const clock: { now(): number } = performance;
+// `now()` call, so the pipeline keeps the object itself.
+const performanceClock: MonotonicClock = performance;
+const processCpuMs = (): number => {
+  const usage = process.cpuUsage();
+  return (usage.user + usage.system) / 1000;
+};
 
 const EMPTY_ROWS: readonly SensorRow[] = Object.freeze([]);
 const EMPTY_PLUGINS: Readonly<Record<string, SensorReading>> = Object.freeze({});
@@ -152,9 +171,13 @@ export class Pipeline {
   private readonly guardWindows: boolean;
   private readonly history: MarketHistory;
   private readonly onAccepted: ((bar: Bar) => void) | undefined;
+  private readonly clock: MonotonicClock;
+  private readonly cpuTime: () => number;
 
   constructor(options: PipelineOptions) {
     this.options = options;
+    this.clock = options.clock ?? performanceClock;
+    this.cpuTime = options.cpuTime ?? processCpuMs;
     this.sampleEvery = options.timingSampleEvery;
     this.guardWindows = options.guardWindows;
     this.history = options.history;
@@ -273,7 +296,7 @@ export class Pipeline {
     // it is), then validate the copy: every field is read once, so what was checked is exactly what
     // plugins see. `validateBar` stays the authority; `isCleanBar` only skips it for
     // bars it would certainly accept.
-    const t0 = clock.now();
+    const t0 = this.clock.now();
     const bar = input !== null && typeof input === 'object' ? immutableBar(input) : input;
     if (!isCleanBar(bar)) {
       const check = validateBar(bar);
@@ -303,6 +326,7 @@ export class Pipeline {
       bar,
       index,
       t0,
+      mark: t0,
       plan,
       exposed: false,
       sensors: plan.rows.slice(),
@@ -354,6 +378,7 @@ export class Pipeline {
     pending: Promise<void>[],
   ): Promise<HostStepResult> {
     return Promise.all(pending).then(() => {
+      s.mark = this.clock.now();
       this.commit(s, group);
       return this.runLayers(s, g + 1);
     });
@@ -399,27 +424,83 @@ export class Pipeline {
     return this.callSlot(slot, i, s);
   }
 
-  /** One in-process `onBar` call: synchronous unless the plugin returns a thenable. */
+  /**
+   * One in-process `onBar` call: synchronous unless the plugin returns a thenable. Every
+   * synchronous call is timed against `budget.timeoutMs` (one clock read: the previous call's end
+   * is this one's start); only one in `timingSampleEvery` enters the duration histogram.
+   */
   private callSlot(slot: PluginSlot, i: number, s: StepState): Promise<void> | undefined {
     slot.calls++;
-    const timed = slot.untilSample-- <= 0;
-    if (timed) slot.untilSample = this.sampleEvery - 1;
-    const t = timed ? clock.now() : 0;
+    const start = s.mark;
+    const cpu0 = slot.cpuWatch ? this.cpuTime() : 0;
     let out: unknown;
     slot.inCall = true;
     try {
       out = (slot.onBar as NonNullable<PluginSlot['onBar']>).call(slot.plugin, slot.args);
       if (out !== null && typeof out === 'object' && typeof (out as { then?: unknown }).then === 'function')
-        return this.goAsync(slot, i, s, out as PromiseLike<unknown>, timed ? t : clock.now());
+        return this.goAsync(slot, i, s, out as PromiseLike<unknown>, start);
     } catch (error) {
+      s.mark = this.clock.now();
       this.thrown(slot, i, s, error);
       return undefined;
     }
     slot.inCall = false;
     slot.callController = null;
-    if (timed) slot.histogram.record(clock.now() - t);
+    const end = this.clock.now();
+    s.mark = end;
+    const took = end - start;
+    if (slot.untilSample-- <= 0) {
+      slot.untilSample = this.sampleEvery - 1;
+      slot.histogram.record(took);
+    }
+    if (took > slot.timeoutMs || took > slot.cpuMs) {
+      this.overBudget(slot, i, s, out, took, cpu0);
+      return undefined;
+    }
     this.accept(slot, i, s, out);
     return undefined;
+  }
+
+  // Out of line: a synchronous call that ran past its wall-clock or CPU budget. Its reading is
+  // dropped (a sync call cannot be interrupted, but what it computed late is not published).
+  private overBudget(
+    slot: PluginSlot,
+    i: number,
+    s: StepState,
+    out: unknown,
+    took: number,
+    cpu0: number,
+  ): void {
+    if (took > slot.timeoutMs) {
+      if (this.guardWindows) this.afterCall(slot);
+      const overran = Math.max(1, Math.ceil(took - slot.timeoutMs));
+      this.fail(
+        slot,
+        i,
+        s,
+        'TIMEOUT',
+        `onBar took ${Math.ceil(took)} ms, over budget.timeoutMs ${slot.timeoutMs}; its reading was dropped`,
+        overrunReading(overran),
+      );
+      return;
+    }
+    // Over `cpuMs` in wall time: the thread's CPU time is at most the wall time and at most the
+    // process's (which also counts other threads), so the smaller of the two is what is charged.
+    if (slot.cpuWatch) {
+      const used = Math.min(took, this.cpuTime() - cpu0);
+      if (used > slot.cpuMs) {
+        if (this.guardWindows) this.afterCall(slot);
+        this.fail(
+          slot,
+          i,
+          s,
+          'ERROR',
+          `budget: onBar used ${Math.ceil(used)} ms of CPU, over budget.cpuMs ${slot.cpuMs}`,
+        );
+        return;
+      }
+    } else slot.cpuWatch = true;
+    this.accept(slot, i, s, out);
   }
 
   private goAsync(
@@ -429,6 +510,8 @@ export class Pipeline {
     thenable: PromiseLike<unknown>,
     t0: number,
   ): Promise<void> {
+    // The next call in the layer starts its own budget here.
+    s.mark = this.clock.now();
     // Check the window now, before the next plugin reads it: an async plugin that wrote into it
     // must be the one blamed, not whoever runs next in the layer.
     if (this.guardWindows) slot.pendingWindowDamage = this.afterCall(slot);
@@ -453,7 +536,7 @@ export class Pipeline {
   ): Promise<void> {
     slot.callController ??= new AbortController();
     const controller = slot.callController;
-    const timeoutMs = slot.manifest.budget.timeoutMs;
+    const timeoutMs = slot.timeoutMs;
     return new Promise<void>((resolve) => {
       let done = false;
       const finish = (): void => {
@@ -462,7 +545,7 @@ export class Pipeline {
           slot.inCall = false;
           slot.callController = null;
         }
-        slot.histogram.record(clock.now() - t0);
+        slot.histogram.record(this.clock.now() - t0);
       };
       const timer = setTimeout(() => {
         if (done) return;
@@ -540,7 +623,7 @@ export class Pipeline {
     }
     let result: SensorReading | string;
     try {
-      result = sanitizeReading(out, s.exposed);
+      result = sanitizeReading(out, s.exposed, slot.maxReadingBytes);
     } catch (error) {
       this.fail(slot, i, s, 'CONTRACT', `contract: reading could not be read: ${describeThrown(error)}`);
       return;
@@ -566,11 +649,21 @@ export class Pipeline {
     return this.guardWindows ? this.ring.repairWindow(slot.view.length) : undefined;
   }
 
-  private fail(slot: PluginSlot, i: number, s: StepState, kind: FailureKind, message: string): void {
+  private fail(
+    slot: PluginSlot,
+    i: number,
+    s: StepState,
+    kind: FailureKind,
+    message: string,
+    reading?: SensorReading,
+  ): void {
     if (kind === 'TIMEOUT') slot.timeouts++;
     else slot.errors++;
     slot.lastError = Object.freeze({ kind, message, index: s.index });
-    if (kind === 'TIMEOUT') {
+    if (reading !== undefined) {
+      s.sensors[i] = slot.row(reading, s.exposed);
+      s.readings[i] = reading;
+    } else if (kind === 'TIMEOUT') {
       s.sensors[i] = slot.rowTimeout;
       s.readings[i] = TIMEOUT_READING;
     } else {
@@ -606,7 +699,7 @@ export class Pipeline {
   private finish(s: StepState): HostStepResult {
     const bar = s.bar;
     const plugins = s.plan.record(s.readings, s.plan.slots.length);
-    const timing = { totalMs: clock.now() - s.t0 };
+    const timing = { totalMs: this.clock.now() - s.t0 };
     const errors = s.errors ?? NO_ERRORS;
     const rejectedBars = this.rejectedTotal;
     return bar.symbol === undefined

@@ -17,6 +17,8 @@ export interface PluginEntry {
   readonly config?: unknown;
   /** Start disabled (DISABLED readings until `host.enable(id)`). Default true. */
   readonly enabled?: boolean;
+  /** Largest reading this plugin may return, serialized, in bytes (default: the host's `maxReadingBytes`). */
+  readonly maxReadingBytes?: number;
 }
 
 export type LoadPhase = 'import' | 'manifest' | 'config' | 'setup';

@@ -66,6 +66,12 @@ export class PluginSlot {
   readonly layer: Layer;
   /** `manifest.warmup`, cached: the manifest's hidden class is not the pipeline's to rely on. */
   readonly warmup: number;
+  /** `budget.timeoutMs`: a synchronous call that ran longer publishes a TIMEOUT reading instead. */
+  readonly timeoutMs: number;
+  /** `budget.cpuMs`, or `Infinity` when the plugin declares none. */
+  readonly cpuMs: number;
+  /** Largest serialized reading accepted, in bytes. */
+  readonly maxReadingBytes: number;
   readonly manifest: Manifest;
   readonly plugin: KeelPlugin;
   readonly onBar: KeelPlugin['onBar'];
@@ -95,8 +101,14 @@ export class PluginSlot {
   timeouts = 0;
   quarantines = 0;
   lastError: PluginFailure | null = null;
-  /** Countdown to the next timed call: timing every call would cost more than most plugins. */
+  /** Countdown to the next call whose duration enters the histogram. */
   untilSample = 0;
+  /**
+   * With `budget.cpuMs`: set once a call ran longer (wall time) than `cpuMs`. From then on every
+   * call also reads the process CPU clock, and one over `cpuMs` fails. Until then a call's CPU
+   * time on this thread is bounded by its wall time, which is within the budget: nothing to read.
+   */
+  cpuWatch = false;
 
   /** True while an `onBar` call (sync or async) is in progress: `ctx.signal` is then the call's. */
   inCall = false;
@@ -121,6 +133,7 @@ export class PluginSlot {
     ring: BarRing;
     policy: QuarantinePolicy;
     log: Logger;
+    maxReadingBytes: number;
   }) {
     this.plugin = args.plugin;
     this.manifest = args.manifest;
@@ -129,6 +142,9 @@ export class PluginSlot {
     this.name = args.manifest.name;
     this.layer = args.manifest.layer;
     this.warmup = args.manifest.warmup;
+    this.timeoutMs = args.manifest.budget.timeoutMs;
+    this.cpuMs = args.manifest.budget.cpuMs ?? Number.POSITIVE_INFINITY;
+    this.maxReadingBytes = args.maxReadingBytes;
     this.onBar = args.plugin.onBar;
     this.config = args.config;
     this.enabled = args.enabled;
@@ -177,6 +193,7 @@ export class PluginSlot {
   /** Forget everything derived from bars: warm-up, failure streak, quarantine (stats are kept). */
   rewind(): void {
     this.seen = 0;
+    this.cpuWatch = false;
     this.tracker.reset();
     this.worker?.rewind();
   }

@@ -16,6 +16,14 @@ export const TIMEOUT_READING = hostReading(HOST_STATUS.timeout);
 export const QUARANTINED_READING = hostReading(HOST_STATUS.quarantined);
 export const DISABLED_READING = hostReading(HOST_STATUS.disabled);
 
+/** Default cap on a reading's serialized size: 256 KB of JSON. */
+export const DEFAULT_MAX_READING_BYTES = 262_144;
+
+/** A synchronous call's reading replaced because the call ran past `budget.timeoutMs`. */
+export function overrunReading(overranMs: number): SensorReading {
+  return hostReading(`${HOST_STATUS.timeout} (overran by ${overranMs} ms)`);
+}
+
 /** `ERROR: <message>` cut to the contract's status length. */
 export function errorReading(message: string): SensorReading {
   const status = HOST_STATUS.errorPrefix + message;
@@ -40,7 +48,11 @@ export function errorReading(message: string): SensorReading {
  * `validateReading`, which stays the authority on what is accepted and on the message; a getter
  * is then read a second time, but only that second copy is checked and published.
  */
-export function sanitizeReading(value: unknown, freeze: boolean): SensorReading | string {
+export function sanitizeReading(
+  value: unknown,
+  freeze: boolean,
+  maxBytes: number = DEFAULT_MAX_READING_BYTES,
+): SensorReading | string {
   if (value === null || typeof value !== 'object' || Array.isArray(value)) {
     const check = validateReading(value);
     return check.ok ? 'reading must be a plain object' : check.message;
@@ -52,16 +64,25 @@ export function sanitizeReading(value: unknown, freeze: boolean): SensorReading 
     const proto = Object.getPrototypeOf(value) as object | null;
     if (proto !== Object.prototype && proto !== null) return 'reading must be a plain object';
   }
-  const fast = flatCopy(value as Record<string, unknown>);
+  // A flat reading whose characters, at the worst 6 bytes each (`\\u0000` escapes), cannot reach
+  // the cap is certainly under it; anything closer is measured exactly on the general path.
+  const fast = flatCopy(value as Record<string, unknown>, maxBytes / 6);
   if (fast !== null) return (freeze ? Object.freeze(fast) : fast) as SensorReading;
-  return generalCopy(value as Record<string, unknown>, freeze);
+  return generalCopy(value as Record<string, unknown>, freeze, maxBytes);
 }
 
 /** Any other plain object: copied whole, checked by `validateReading`, nested extras cloned. */
-function generalCopy(value: Record<string, unknown>, freeze: boolean): SensorReading | string {
+function generalCopy(
+  value: Record<string, unknown>,
+  freeze: boolean,
+  maxBytes: number,
+): SensorReading | string {
   const copy: Record<string, unknown> = { ...value };
   const check = validateReading(copy);
   if (!check.ok) return check.message;
+  // Measured on the validated copy (plain JSON data, no cycles) before anything is serialized:
+  // the walk stops as soon as the cap is passed, so a huge extra costs at most `maxBytes` of work.
+  if (jsonSizeOver(copy, maxBytes)) return `reading is larger than ${maxBytes} bytes`;
   for (const key in copy) {
     const v = copy[key];
     if (v !== null && typeof v === 'object')
@@ -80,7 +101,7 @@ function generalCopy(value: Record<string, unknown>, freeze: boolean): SensorRea
  * `Object.prototype`) would be read like own ones, so such a reading never qualifies: the general
  * path copies own keys only.
  */
-function flatCopy(v: Record<string, unknown>): Record<string, unknown> | null {
+function flatCopy(v: Record<string, unknown>, maxChars: number): Record<string, unknown> | null {
   const active = v.active;
   const score = v.score;
   const status = v.status;
@@ -93,6 +114,8 @@ function flatCopy(v: Record<string, unknown>): Record<string, unknown> | null {
   )
     return null;
   const copy: Record<string, unknown> = { active, score, status };
+  // Characters of the JSON text, numbers counted at their longest (24): an upper bound / 6 of the bytes.
+  let chars = 64 + status.length;
   let n = 0;
   for (const key in v) {
     if (n < 3) {
@@ -104,10 +127,70 @@ function flatCopy(v: Record<string, unknown>): Record<string, unknown> | null {
     const x = v[key];
     if (typeof x === 'number') {
       if (x - x !== 0) return null; // NaN or ±Infinity
-    } else if (typeof x !== 'string' && typeof x !== 'boolean' && x !== null) return null;
+      chars += key.length + 28;
+    } else if (typeof x === 'string') chars += key.length + x.length + 6;
+    else if (typeof x === 'boolean' || x === null) chars += key.length + 9;
+    else return null;
     copy[key] = x;
   }
-  return copy;
+  return chars <= maxChars ? copy : null;
+}
+
+/**
+ * Whether `JSON.stringify(value)` would take more than `maxBytes` UTF-8 bytes, found by walking
+ * plain, validated JSON data without building the string; stops as soon as the answer is yes.
+ */
+export function jsonSizeOver(value: unknown, maxBytes: number): boolean {
+  let left = maxBytes;
+  const walk = (v: unknown): boolean => {
+    if (v === null || typeof v === 'boolean') left -= v === false ? 5 : 4;
+    else if (typeof v === 'number') left -= String(v).length;
+    else if (typeof v === 'string') left -= stringBytes(v, left);
+    else if (Array.isArray(v)) {
+      // Brackets, and a comma between elements.
+      left -= v.length === 0 ? 2 : 1;
+      for (let i = 0; i < v.length && left >= 0; i++) {
+        if (walk(v[i])) return true;
+        left -= 1;
+      }
+    } else if (typeof v === 'object') {
+      // Braces, and per entry its key, a colon and a comma (one comma fewer than entries).
+      left -= 1;
+      let empty = true;
+      for (const key in v as Record<string, unknown>) {
+        if (!Object.hasOwn(v, key)) continue;
+        const x = (v as Record<string, unknown>)[key];
+        if (x === undefined) continue;
+        empty = false;
+        left -= stringBytes(key, left) + 2;
+        if (left < 0 || walk(x)) return true;
+      }
+      if (empty) left -= 1;
+    }
+    return left < 0;
+  };
+  return walk(value);
+}
+
+/** Bytes of `s` as a JSON string (quotes, escapes, UTF-8), counting no further than `limit` + 1. */
+function stringBytes(s: string, limit: number): number {
+  let bytes = 2;
+  for (let i = 0; i < s.length && bytes <= limit; i++) {
+    const c = s.charCodeAt(i);
+    if (c < 0x20) bytes += c === 8 || c === 9 || c === 10 || c === 12 || c === 13 ? 2 : 6;
+    else if (c === 0x22 || c === 0x5c) bytes += 2;
+    else if (c < 0x80) bytes += 1;
+    else if (c < 0x800) bytes += 2;
+    else if (c >= 0xd800 && c <= 0xdbff) {
+      const d = s.charCodeAt(i + 1);
+      if (d >= 0xdc00 && d <= 0xdfff) {
+        bytes += 4;
+        i++;
+      } else bytes += 6; // a lone surrogate is escaped
+    } else if (c >= 0xdc00 && c <= 0xdfff) bytes += 6;
+    else bytes += 3;
+  }
+  return bytes;
 }
 
 function deepFreeze<T extends JsonValue>(value: T): T {
