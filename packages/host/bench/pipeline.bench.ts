@@ -1,100 +1,70 @@
+import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
-import {
-  type Bar,
-  type KeelPlugin,
-  type OnBarArgs,
-  type PartialStep,
-  parsePluginConfig,
-  type SensorReading,
-} from '@keel/contract';
-import {
-  BarRing,
-  createHost,
-  createLogger,
-  generateBars,
-  type PluginEntry,
-  readCsvBars,
-  RingWindow,
-} from '@keel/host';
-// The published seed plugin, imported from its source: a workspace dependency on it would make a
-// cycle (its own tests run it in this host). The bench is not part of the package.
-import { atrBurst } from '../../plugin-atr-burst/src/atr-burst.js';
+import type { Bar, KeelPlugin, SensorReading } from '@keel/contract';
+import { createHost, createLogger, generateBars, readCsvBars } from '@keel/host';
 import { sharedDataPath } from '../../../test-support/shared-data.js';
-import { createMinimalAtr } from './minimal-atr.js';
+import {
+  atrEndingAt,
+  atrReading,
+  getAtr,
+  MULTIPLE,
+  noopPlugin,
+  valuesAtr,
+  WORKER_PLUGIN_SOURCE,
+  warmupFor,
+} from './atr-idioms.js';
 
-// Replays bars through 8 ATR-burst plugins in the host, and through the same plugin functions
-// called in a bare loop over the same ring buffer, in the same process. Two suites:
-// - seed: 8 instances of the published seed example, @keel/plugin-atr-burst (14..21-bar ATR read
-//   from the window, a six-key reading with a formatted status): the issue's benchmark;
-// - minimal: 8 instances of a stripped-down incremental ATR (≈ 50 ns a call), which shows the
-//   host's fixed per-call cost as plainly as possible.
-// Host and bare runs alternate, so each host run is paired with the bare runs around it: the
-// headline ratio is the median of those paired ratios, which cancels most of a shared VM's drift
-// (the ratio of the two separate medians is printed too). Then 1M generated bars stream through
-// the host with the seed plugins for the flat-time and flat-heap figures.
+// One run prints every figure of the host's performance section (see README "Performance"):
+// 1. host vs a plain Float64Array loop doing the same math, for the `values()` idiom, the `get()`
+//    idiom and do-nothing plugins (8 plugins, periods 14..21). The plain loop reads whole-file
+//    columns directly: no RingWindow, no host. Host and plain runs alternate; medians of RUNS.
+// 2. host vs the seed-style Python pipeline (a pandas DataFrame per bar), when a Python with
+//    pandas is found (KEEL_PYTHON, python3, /usr/bin/python3).
+// 3. worker-isolated replay of a light plugin, bars/s.
+// 4. LONG_RUN generated bars through the host (values() plugins): per-bar time and heap, first vs last 10 %.
 
-const PLUGINS = Number(process.env.BENCH_PLUGINS ?? 8);
-const RUNS = Number(process.env.BENCH_RUNS ?? 11);
+const PLUGINS = 8;
+const RUNS = Math.max(5, Number(process.env.BENCH_RUNS ?? 7));
 const LONG_RUN = Number(process.env.BENCH_LONG_BARS ?? 1_000_000);
+const PY_BARS = Number(process.env.BENCH_PY_BARS ?? 2000);
+const WORKER_BARS = Number(process.env.BENCH_WORKER_BARS ?? 20_000);
+const here = path.dirname(fileURLToPath(import.meta.url));
 
-interface BarePlugin {
-  readonly onBar: (args: OnBarArgs) => SensorReading;
-  readonly window: number;
-  readonly warmup: number;
-  readonly config: unknown;
-}
-
-interface Suite {
+type Factory = (id: string, period: number) => KeelPlugin;
+interface Idiom {
   readonly name: string;
-  readonly title: string;
-  /** Fresh plugins for one host run. */
-  entries(): PluginEntry[];
-  /** The same plugin functions and configs, fresh, for one bare run. */
-  bare(): BarePlugin[];
+  readonly factory: Factory;
+  /** The plain loop's per-plugin work for bar `i`, or undefined for "nothing". */
+  readonly plain: ((cols: Columns, i: number, period: number) => SensorReading) | undefined;
 }
 
-const seedPlugin = (k: number): KeelPlugin => ({ ...atrBurst, id: `atr-burst-${k + 1}` }) as KeelPlugin;
-const seedConfig = (k: number): { period: number; multiple: number } => ({ period: 14 + k, multiple: 1.5 });
+interface Columns {
+  readonly open: Float64Array;
+  readonly high: Float64Array;
+  readonly low: Float64Array;
+  readonly close: Float64Array;
+}
 
-const SUITES: readonly Suite[] = [
-  {
-    name: 'seed',
-    title: '@keel/plugin-atr-burst (the seed example)',
-    entries: () =>
-      Array.from({ length: PLUGINS }, (_, k) => ({ plugin: seedPlugin(k), config: seedConfig(k) })),
-    bare: () =>
-      Array.from({ length: PLUGINS }, (_, k) => {
-        const parsed = parsePluginConfig(seedPlugin(k), seedConfig(k));
-        if (!parsed.ok) throw new Error(`seed config rejected: ${parsed.error.message}`);
-        return {
-          onBar: atrBurst.onBar as BarePlugin['onBar'],
-          window: atrBurst.window ?? 60,
-          warmup: atrBurst.warmup ?? 20,
-          config: parsed.config,
-        };
-      }),
-  },
-  {
-    name: 'minimal',
-    title: 'minimal incremental ATR (overhead stress case)',
-    entries: () =>
-      Array.from({ length: PLUGINS }, (_, k) => ({
-        plugin: createMinimalAtr(`atr-min-${k + 1}`, 14 + k, 1.5),
-      })),
-    bare: () =>
-      Array.from({ length: PLUGINS }, (_, k) => {
-        const p = createMinimalAtr(`atr-min-${k + 1}`, 14 + k, 1.5);
-        return {
-          onBar: p.onBar as BarePlugin['onBar'],
-          window: p.window ?? 60,
-          warmup: p.warmup ?? 20,
-          config: {},
-        };
-      }),
-  },
+const plainAtr = (cols: Columns, i: number, period: number): SensorReading =>
+  atrReading(
+    atrEndingAt(cols.high, cols.low, cols.close, i, period),
+    Math.abs((cols.close[i] as number) - (cols.open[i] as number)),
+    MULTIPLE,
+  );
+const IDLE: SensorReading = Object.freeze({ active: false, score: 0, status: 'idle' });
+
+const IDIOMS: readonly Idiom[] = [
+  { name: 'values()', factory: valuesAtr, plain: plainAtr },
+  { name: 'get(i)', factory: getAtr, plain: plainAtr },
+  { name: 'do-nothing', factory: noopPlugin, plain: () => IDLE },
 ];
+const periods = Array.from({ length: PLUGINS }, (_, k) => 14 + k);
 
 async function loadBars(): Promise<{ bars: Bar[]; source: string }> {
   const file = sharedDataPath('SPY_5m.csv');
@@ -109,9 +79,9 @@ async function loadBars(): Promise<{ bars: Bar[]; source: string }> {
 let sink = 0;
 const quiet = () => ({ services: { logger: createLogger({ level: 'error' }) } });
 
-async function hostRun(suite: Suite, bars: readonly Bar[]): Promise<number> {
+async function hostRun(idiom: Idiom, bars: readonly Bar[]): Promise<number> {
   const host = createHost(quiet());
-  const { errors } = await host.load(suite.entries());
+  const { errors } = await host.load(periods.map((p, k) => idiom.factory(`atr-${k + 1}`, p)));
   if (errors.length > 0) throw new Error(`bench plugins failed to load: ${errors[0]?.message}`);
   let active = 0;
   const t0 = performance.now();
@@ -126,35 +96,16 @@ async function hostRun(suite: Suite, bars: readonly Bar[]): Promise<number> {
   return ms;
 }
 
-const NO_SIGNAL = new AbortController().signal;
-const EMPTY_STEP = Object.freeze({
-  bar: undefined,
-  index: 0,
-  sensors: [],
-  plugins: {},
-}) as unknown as PartialStep;
-
-function bareRun(suite: Suite, bars: readonly Bar[]): number {
-  const plugins = suite.bare();
-  const ring = new BarRing(2);
-  for (const p of plugins) ring.ensureCapacity(p.window);
-  const views = plugins.map((p) => new RingWindow(ring, p.window));
+function plainRun(idiom: Idiom, cols: Columns, n: number): number {
+  const plain = idiom.plain;
+  if (plain === undefined) return 0;
   let active = 0;
   const t0 = performance.now();
-  for (let i = 0; i < bars.length; i++) {
-    const bar = bars[i] as Bar;
-    ring.push(bar);
+  for (let i = 0; i < n; i++) {
     for (let k = 0; k < PLUGINS; k++) {
-      const p = plugins[k] as BarePlugin;
-      if (i + 1 < p.warmup) continue;
-      const r = p.onBar({
-        bar,
-        window: views[k] as RingWindow,
-        step: EMPTY_STEP,
-        config: p.config,
-        ctx: undefined as never,
-        signal: NO_SIGNAL,
-      });
+      const period = periods[k] as number;
+      if (i + 1 < warmupFor(period)) continue;
+      const r = plain(cols, i, period);
       if (k === 0 && r.active) active++;
     }
   }
@@ -163,57 +114,119 @@ function bareRun(suite: Suite, bars: readonly Bar[]): number {
   return ms;
 }
 
-const median = (xs: number[]): number => {
+const median = (xs: readonly number[]): number => {
   const s = [...xs].sort((a, b) => a - b);
   return s[Math.floor(s.length / 2)] as number;
 };
 const fmt = (n: number): string => Math.round(n).toLocaleString('en-US');
 const mb = (bytes: number): string => `${(bytes / 1048576).toFixed(1)} MB`;
-// Exact heap figures need a forced collection; enable it without requiring a node flag.
 setFlagsFromString('--expose-gc');
 const gc = runInNewContext('gc') as () => void;
 
-async function measure(suite: Suite, bars: readonly Bar[]): Promise<void> {
-  // Warm both paths up so the JIT has settled before measuring (one round was not enough: the
-  // first measured runs came out 1.5-2x slower than the rest).
-  for (let w = 0; w < 3; w++) {
-    await hostRun(suite, bars);
-    bareRun(suite, bars);
+async function compareWithPlain(bars: readonly Bar[]): Promise<Map<string, number>> {
+  const column = (f: (b: Bar) => number) => Float64Array.from(bars, f);
+  const cols: Columns = {
+    open: column((b) => b.open),
+    high: column((b) => b.high),
+    low: column((b) => b.low),
+    close: column((b) => b.close),
+  };
+  for (let w = 0; w < 2; w++) {
+    for (const idiom of IDIOMS) {
+      await hostRun(idiom, bars);
+      plainRun(idiom, cols, bars.length);
+    }
   }
-  const hostMs: number[] = [];
-  const bareMs: number[] = [];
-  const ratios: number[] = [];
-  let before = bareRun(suite, bars);
+  const host = new Map<string, number[]>(IDIOMS.map((i) => [i.name, []]));
+  const plain = new Map<string, number[]>(IDIOMS.map((i) => [i.name, []]));
+  // Interleaved: every round runs each idiom's host and plain loop back to back.
   for (let r = 0; r < RUNS; r++) {
-    const h = await hostRun(suite, bars);
-    const after = bareRun(suite, bars);
-    hostMs.push(h);
-    bareMs.push(after);
-    ratios.push(h / ((before + after) / 2));
-    before = after;
+    for (const idiom of IDIOMS) {
+      host.get(idiom.name)?.push(await hostRun(idiom, bars));
+      plain.get(idiom.name)?.push(plainRun(idiom, cols, bars.length));
+    }
   }
-  const h = median(hostMs);
-  const b = median(bareMs);
-  const barsPerSec = (bars.length / h) * 1000;
-  const usPerBar = (ms: number): string => ((ms / bars.length) * 1000).toFixed(3);
-  console.log(`\n[${suite.name}] ${PLUGINS} × ${suite.title}`);
+  const rate = (ms: number): number => (bars.length / ms) * 1000;
+  const hostRates = new Map<string, number>();
   console.log(
-    `  host : ${fmt(barsPerSec)} bars/s, ${fmt(barsPerSec * PLUGINS)} plugin calls/s (${h.toFixed(1)} ms/run, ${usPerBar(h)} µs/bar)`,
+    `\n1. host vs a plain Float64Array loop, ${PLUGINS} ATR plugins (medians of ${RUNS} interleaved runs)`,
   );
-  console.log(
-    `  bare : ${fmt((bars.length / b) * 1000)} bars/s (${b.toFixed(1)} ms/run, ${usPerBar(b)} µs/bar)`,
-  );
-  console.log(
-    `  host/bare time ratio: ${median(ratios).toFixed(2)}x median of paired runs (ratio of medians ${(h / b).toFixed(2)}x); ` +
-      `host overhead ${(((h - b) / bars.length / PLUGINS) * 1e6).toFixed(0)} ns per plugin call (per-bar costs included)`,
-  );
-  console.log(`  ratio per run: ${ratios.map((x) => x.toFixed(2)).join(' ')}`);
+  for (const idiom of IDIOMS) {
+    const h = median(host.get(idiom.name) ?? []);
+    const p = median(plain.get(idiom.name) ?? []);
+    hostRates.set(idiom.name, rate(h));
+    const perCall = ((h / bars.length / PLUGINS) * 1e6).toFixed(0);
+    console.log(
+      `  ${idiom.name.padEnd(10)} host ${fmt(rate(h)).padStart(10)} bars/s (${perCall} ns a call) | ` +
+        `plain ${fmt(rate(p)).padStart(11)} bars/s | host/plain ${(h / p).toFixed(2)}x`,
+    );
+  }
+  return hostRates;
 }
 
-async function longRun(suite: Suite): Promise<void> {
-  // Flat per-bar time and heap over LONG_RUN generated bars, streamed (no array).
+function findPandasPython(): string | undefined {
+  const candidates = [process.env.KEEL_PYTHON, 'python3', '/usr/bin/python3'].filter(
+    (c): c is string => typeof c === 'string' && c.length > 0,
+  );
+  for (const candidate of candidates) {
+    const probe = spawnSync(candidate, ['-c', 'import pandas'], { stdio: 'ignore', timeout: 30_000 });
+    if (probe.status === 0) return candidate;
+  }
+  return undefined;
+}
+
+function comparePython(hostBarsPerSec: number): void {
+  console.log('\n2. host (values() idiom) vs the seed-style Python pipeline (a pandas DataFrame per bar)');
+  const python = findPandasPython();
+  const file = sharedDataPath('SPY_5m.csv');
+  if (python === undefined || !existsSync(file)) {
+    console.log(
+      '  skipped: no python3 with pandas (KEEL_PYTHON, python3, /usr/bin/python3) or no SPY_5m.csv',
+    );
+    return;
+  }
+  const run = spawnSync(python, [path.join(here, 'seed_pipeline.py'), file, String(PY_BARS)], {
+    encoding: 'utf8',
+    timeout: 600_000,
+  });
+  if (run.status !== 0) {
+    console.log(
+      `  python pipeline failed (exit ${run.status}): ${run.stderr.trim().split('\n').at(-1) ?? ''}`,
+    );
+    return;
+  }
+  const out = JSON.parse(run.stdout.trim().split('\n').at(-1) ?? '{}') as { bars: number; seconds: number };
+  const py = out.bars / out.seconds;
+  console.log(
+    `  python (${python}, ${fmt(out.bars)} bars): ${fmt(py)} bars/s | host ${fmt(hostBarsPerSec)} bars/s | host/python ${fmt(hostBarsPerSec / py)}x`,
+  );
+}
+
+async function workerReplay(bars: readonly Bar[]): Promise<void> {
+  const dir = await mkdtemp(path.join(tmpdir(), 'keel-bench-worker-'));
+  try {
+    const file = path.join(dir, 'worker-light.mjs');
+    await writeFile(file, WORKER_PLUGIN_SOURCE);
+    const host = createHost(quiet());
+    const { errors } = await host.load([file]);
+    if (errors.length > 0) throw new Error(`worker plugin failed to load: ${errors[0]?.message}`);
+    const input = bars.slice(0, WORKER_BARS);
+    await host.replay(input.slice(0, 500));
+    const t0 = performance.now();
+    await host.replay(input);
+    const ms = performance.now() - t0;
+    await host.dispose();
+    console.log(
+      `\n3. worker-isolated replay, 1 light plugin: ${fmt((input.length / ms) * 1000)} bars/s (${fmt(input.length)} bars, one round trip a bar)`,
+    );
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+async function longRun(): Promise<void> {
   const host = createHost(quiet());
-  await host.load(suite.entries());
+  await host.load(periods.map((p, k) => valuesAtr(`atr-${k + 1}`, p)));
   gc();
   const heapBefore = process.memoryUsage().heapUsed;
   const tenth = Math.floor(LONG_RUN / 10);
@@ -231,23 +244,21 @@ async function longRun(suite: Suite): Promise<void> {
   const firstNs = (((marks[0] as number) - t0) / tenth) * 1e6;
   const lastNs = (((marks[9] as number) - (marks[8] as number)) / tenth) * 1e6;
   console.log(
-    `\n[${suite.name}] ${fmt(LONG_RUN)}-bar run (bars generated on the fly): ${fmt((LONG_RUN / total) * 1000)} bars/s; ` +
-      `per bar: first 10% ${fmt(firstNs)} ns, last 10% ${fmt(lastNs)} ns`,
+    `\n4. ${fmt(LONG_RUN)} generated bars, ${PLUGINS} values() plugins: ${fmt((LONG_RUN / total) * 1000)} bars/s; ` +
+      `per bar first 10 % ${fmt(firstNs)} ns, last 10 % ${fmt(lastNs)} ns; heap after gc ${mb(heapBefore)} → ${mb(heapAfter)}`,
   );
-  console.log(`  heap after gc: before ${mb(heapBefore)}, after ${mb(heapAfter)}`);
   await host.dispose();
 }
 
 async function main(): Promise<void> {
   const { bars, source } = await loadBars();
-  const only = process.env.BENCH_SUITE;
-  const suites = SUITES.filter((s) => only === undefined || s.name === only);
   console.log(
-    `@keel/host pipeline bench: ${bars.length} bars (${source}), ${PLUGINS} plugins per suite, median of ${RUNS} runs`,
+    `@keel/host bench: ${fmt(bars.length)} bars (${source}), node ${process.version}, ${process.platform}/${process.arch}`,
   );
-  console.log(`node ${process.version}, ${process.platform}/${process.arch}`);
-  for (const suite of suites) await measure(suite, bars);
-  await longRun(suites[0] as Suite);
+  const rates = await compareWithPlain(bars);
+  comparePython(rates.get('values()') ?? Number.NaN);
+  await workerReplay(bars);
+  await longRun();
   if (sink < 0) console.log(sink);
 }
 
