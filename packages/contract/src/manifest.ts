@@ -18,8 +18,12 @@ const SEMVER =
 
 export const BudgetSchema = z
   .object({
-    /** Wall-clock limit for one async `onBar` or one scheduled run. */
+    /**
+     * Wall-clock limit for one `onBar` call or one scheduled run. An async call is aborted; a
+     * synchronous one that returns late has its reading replaced by `TIMEOUT (overran by N ms)`.
+     */
     timeoutMs: z.number().int().positive().max(3_600_000),
+    /** CPU limit for one synchronous in-process `onBar` call (see the host's budget docs). */
     cpuMs: z.number().int().positive().optional(),
     memMb: z.number().int().positive().optional(),
   })
