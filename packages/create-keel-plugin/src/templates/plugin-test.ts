@@ -48,7 +48,9 @@ function behaviourTest(ctx: TemplateContext): string {
     // 5-minute bars from 2024-01-02 09:30 New York time, past the 16:00 close.
     const { runs, events } = await runPlugin(plugin, generateBars({ count: 100 }));
     expect(runs).toMatchObject([{ job: 'close-report', success: true, scheduledAt: Date.parse('2024-01-02T21:00:00Z') }]);
-    expect(events.map((e) => e.data)).toEqual([{ session: '2024-01-02', closedAt: Date.parse('2024-01-02T21:00:00Z') }]);
+    // The host publishes market_open / market_close too; keep this plugin's own reports.
+    const reports = events.filter((e) => e.type === ${quote(`${ctx.id}.report`)});
+    expect(reports.map((e) => e.data)).toEqual([{ session: '2024-01-02', closedAt: Date.parse('2024-01-02T21:00:00Z') }]);
   });`;
     case 'service':
       return `  it('stores and returns values over RPC and counts events', async () => {
