@@ -50,8 +50,8 @@ export interface HostOptions extends HostRuntimeOptions {
   /** Consecutive failures before quarantine and the back-off in bars. */
   quarantine?: Partial<QuarantinePolicy>;
   /**
-   * Time one sync `onBar` call in this many for the duration quantiles (default 16): a clock
-   * read costs about as much as a light plugin. Async calls are always timed.
+   * Record one sync `onBar` call in this many in the duration quantiles (default 16). Every call
+   * is still timed against its budget; async calls are always recorded.
    */
   timingSampleEvery?: number;
   /**

@@ -28,7 +28,7 @@ export type {
 export type { QuarantinePolicy } from './quarantine.js';
 export { DEFAULT_QUARANTINE } from './quarantine.js';
 export type { DurationSummary } from './duration-histogram.js';
-export { HOST_STATUS } from './readings.js';
+export { DEFAULT_MAX_READING_BYTES, HOST_STATUS } from './readings.js';
 export { BarRing, RingWindow } from './ring-window.js';
 export type { MarketHistoryStats } from './market-history.js';
 export { DEFAULT_MARKET_HISTORY, DEFAULT_MAX_SYMBOLS } from './market-history.js';

@@ -72,7 +72,7 @@ export interface PipelineOptions {
   readonly clock?: MonotonicClock | undefined;
   /** Process CPU time in ms (default from `process.cpuUsage()`), read only for `budget.cpuMs`. */
   readonly cpuTime?: (() => number) | undefined;
-  /** Time one sync call in this many (async calls are always timed). */
+  /** Record one sync call's duration in this many in the histogram (every call is timed against its budget). */
   readonly timingSampleEvery: number;
   readonly guardWindows: boolean;
   /** Per-series bar history behind `ctx.market`; every accepted bar is written into it. */
