@@ -5,7 +5,7 @@
 // 2. build, then `changeset version` (failing on a breaking bump nobody asked for);
 // 3. start verdaccio on 127.0.0.1 (storage in the scratch folder) and `changeset publish` to it;
 // 4. as a user with plain npm and that registry: `npm create keel-plugin@latest demo`, `npm install`,
-//    `npm test`; a project with only @keel/host + @keel/contract that replays bars from a CSV; and a
+//    `npm test` (also typecheck and build; and the job and service templates); a project with only @keel/host + @keel/contract that replays bars from a CSV; and a
 //    project with only @keel/notify. None of them may install better-sqlite3 (a native build).
 //    Last, one project installs every published package and imports each of their entry points.
 //
@@ -215,35 +215,52 @@ try {
   const npm = (label, args, cwd) =>
     runStep(log, label, 'npm', args, { cwd, env: userEnv, timeoutMs: 600_000, verbose });
 
+  // `demo` is the default (a bar sensor) and gets the full treatment; the job and service templates
+  // are installed and tested too, since each exercises other parts of the published host.
   const demoTests = await inPhase('demo plugin', async () => {
-    await npm('npm create keel-plugin@latest demo', ['create', 'keel-plugin@latest', 'demo'], projects);
-    const demo = path.join(projects, 'demo');
-    const manifest = JSON.parse(readFileSync(path.join(demo, 'package.json'), 'utf8'));
-    for (const name of ['@keel/contract', '@keel/host', '@keel/testing']) {
-      const range = manifest.devDependencies?.[name];
+    let passed = 0;
+    for (const [dirName, extra] of [
+      ['demo', []],
+      ['demo-job', ['--kind', 'job']],
+      ['demo-service', ['--kind', 'service']],
+    ]) {
+      const createArgs = [
+        'create',
+        'keel-plugin@latest',
+        dirName,
+        ...(extra.length > 0 ? ['--', ...extra] : []),
+      ];
+      await npm(`npm ${createArgs.join(' ')}`, createArgs, projects);
+      const demo = path.join(projects, dirName);
+      const manifest = JSON.parse(readFileSync(path.join(demo, 'package.json'), 'utf8'));
+      for (const name of ['@keel/contract', '@keel/host', '@keel/testing']) {
+        const range = manifest.devDependencies?.[name];
+        assert(
+          range === `^${versions.get(name)}`,
+          `${dirName}: the generated package wants ${name}@${range}, the release is ${versions.get(name)}`,
+        );
+      }
+      await npm(`${dirName}: npm install`, ['install'], demo);
+      const output = await npm(`${dirName}: npm test`, ['test'], demo);
+      const counts = vitestCounts(output);
+      assert(counts !== undefined, `${dirName}: npm test printed no vitest summary:\n${output.slice(-2000)}`);
       assert(
-        range === `^${versions.get(name)}`,
-        `the generated package wants ${name}@${range}, the release is ${versions.get(name)}`,
+        counts.failed === 0 && counts.passed > 0,
+        `${dirName} tests: ${counts.passed} passed, ${counts.failed} failed`,
       );
+      passed += counts.passed;
+      const native = nativeModulesIn(demo);
+      assert(
+        native.length === 0,
+        `${dirName} installed ${native.join(', ')} (a native build it does not need)`,
+      );
+      if (dirName !== 'demo') continue;
+      // The published type declarations must type-check in a strict user project, and it must build.
+      await npm('demo: npm run typecheck', ['run', 'typecheck'], demo);
+      await npm('demo: npm run build', ['run', 'build'], demo);
+      assert(existsSync(path.join(demo, 'dist', 'index.js')), 'npm run build wrote no dist/index.js');
     }
-    await npm('npm install', ['install'], demo);
-    const output = await npm('npm test', ['test'], demo);
-    const counts = vitestCounts(output);
-    assert(counts !== undefined, `npm test printed no vitest summary:\n${output.slice(-2000)}`);
-    assert(
-      counts.failed === 0 && counts.passed > 0,
-      `demo tests: ${counts.passed} passed, ${counts.failed} failed`,
-    );
-    // The published type declarations must type-check in a strict user project, and it must build.
-    await npm('npm run typecheck', ['run', 'typecheck'], demo);
-    await npm('npm run build', ['run', 'build'], demo);
-    assert(existsSync(path.join(demo, 'dist', 'index.js')), 'npm run build wrote no dist/index.js');
-    const native = nativeModulesIn(demo);
-    assert(
-      native.length === 0,
-      `the demo plugin installed ${native.join(', ')} (a native build it does not need)`,
-    );
-    return counts.passed;
+    return passed;
   });
 
   const replayed = await inPhase('consumer', async () => {
