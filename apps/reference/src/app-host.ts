@@ -77,7 +77,10 @@ export async function createAppHost(loaded: LoadedConfig): Promise<AppHost> {
         ...(hint === undefined ? {} : { hint }),
       };
     });
-    const bySource = new Map(resolved.map((r) => [String(r.entry.plugin), r]));
+    // In-memory entries (Python plugins) are reported as `entry[i]`, the rest by their path.
+    const bySource = new Map(
+      resolved.map((r, i) => [typeof r.entry.plugin === 'string' ? r.entry.plugin : `entry[${i}]`, r]),
+    );
     const plugins = loadResult.loaded.map((p): AppPlugin => {
       const r = bySource.get(p.source);
       return {

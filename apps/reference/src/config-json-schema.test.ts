@@ -15,13 +15,14 @@ describe('keel.config.schema.json', () => {
   it('forbids unknown keys and is referenced by the default config', async () => {
     const schema = configJsonSchema() as {
       additionalProperties: unknown;
-      properties: { plugins: { items: { additionalProperties: unknown; required: string[] } } };
+      properties: { plugins: { items: { anyOf: { additionalProperties: unknown; required: string[] }[] } } };
     };
     expect(schema.additionalProperties).toBe(false);
-    expect(schema.properties.plugins.items).toMatchObject({
-      additionalProperties: false,
-      required: ['plugin'],
-    });
+    // A package entry or a Python entry; both closed.
+    expect(schema.properties.plugins.items.anyOf).toMatchObject([
+      { additionalProperties: false, required: ['plugin'] },
+      { additionalProperties: false, required: ['python'] },
+    ]);
     const config = JSON.parse(await readFile(path.join(appDir, 'keel.config.json'), 'utf8')) as {
       $schema: string;
     };

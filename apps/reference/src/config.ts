@@ -5,7 +5,8 @@ import { fileURLToPath } from 'node:url';
 import { KeelError } from '@keel/contract';
 import { type core, z } from 'zod';
 import { closestName } from './closest-name.js';
-import { PluginEntrySchema } from './plugin-entries.js';
+import { entrySchemaFor, PluginEntrySchema } from './plugin-entries.js';
+import { PythonConfigEntrySchema } from '@keel/python';
 
 const DataSchema = z
   .strictObject({
@@ -173,11 +174,12 @@ export function parseAppConfig(raw: unknown, where: string): AppConfig {
   const parsed = AppConfigSchema.safeParse(raw);
   if (parsed.success) return parsed.data;
   // An unknown key is usually why a required one is "missing" (`plugn` for `plugin`): report it first.
-  const issue = parsed.error.issues.find((i) => i.code === 'unrecognized_keys') ?? parsed.error.issues[0];
+  const issues = branchIssues(parsed.error.issues, raw);
+  const issue = issues.find((i) => i.code === 'unrecognized_keys') ?? issues[0];
   if (issue?.code === 'unrecognized_keys') {
     const key = issue.keys[0] ?? '';
     const field = [...issue.path, key].join('.');
-    const valid = validKeysAt(issue.path);
+    const valid = validKeysAt(issue.path, raw);
     const near = closestName(key, valid);
     throw new ConfigError('CONFIG_INVALID', `${where}: ${field}: unknown key ${JSON.stringify(key)}`, {
       field,
@@ -190,10 +192,12 @@ export function parseAppConfig(raw: unknown, where: string): AppConfig {
 }
 
 /** The keys the schema allows in the object at `at` (for the unknown-key hint). */
-export function validKeysAt(at: readonly PropertyKey[]): string[] {
+export function validKeysAt(at: readonly PropertyKey[], raw?: unknown): string[] {
   let schema: core.$ZodType = AppConfigSchema;
+  let value: unknown = raw;
   for (const segment of at) {
-    schema = unwrap(schema);
+    schema = unwrap(schema, value);
+    value = (value as Record<PropertyKey, unknown> | undefined)?.[segment];
     if (schema instanceof z.ZodObject) {
       const next = (schema.shape as Record<string, core.$ZodType>)[String(segment)];
       if (next === undefined) return [];
@@ -202,12 +206,28 @@ export function validKeysAt(at: readonly PropertyKey[]): string[] {
       schema = schema.element as core.$ZodType;
     } else return [];
   }
-  schema = unwrap(schema);
+  schema = unwrap(schema, value);
   return schema instanceof z.ZodObject ? Object.keys(schema.shape) : [];
 }
 
-function unwrap(schema: core.$ZodType): core.$ZodType {
+/** Optional/default wrappers removed; a plugin entry's union resolved by the entry's own keys. */
+function unwrap(schema: core.$ZodType, value: unknown): core.$ZodType {
   let s = schema;
   while (s instanceof z.ZodDefault || s instanceof z.ZodOptional) s = s.unwrap() as core.$ZodType;
+  if (s === PluginEntrySchema) return entrySchemaFor(value);
   return s;
+}
+
+/**
+ * A plugin entry failing both of its forms is one `invalid_union` issue: report the issues of the
+ * form the entry meant (`python` present or not), with their full paths.
+ */
+function branchIssues(issues: readonly core.$ZodIssue[], raw: unknown): core.$ZodIssue[] {
+  return issues.flatMap((issue) => {
+    if (issue.code !== 'invalid_union' || issue.errors.length !== 2) return [issue];
+    let value: unknown = raw;
+    for (const segment of issue.path) value = (value as Record<PropertyKey, unknown> | undefined)?.[segment];
+    const chosen = issue.errors[entrySchemaFor(value) === PythonConfigEntrySchema ? 1 : 0] ?? [];
+    return chosen.map((i) => ({ ...i, path: [...issue.path, ...i.path] }) as core.$ZodIssue);
+  });
 }

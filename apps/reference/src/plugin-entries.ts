@@ -3,13 +3,14 @@ import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { PluginEntry } from '@keel/host';
+import { isPythonConfigEntry, PythonConfigEntrySchema, pythonPluginFromConfig } from '@keel/python';
 import { z } from 'zod';
 
 /**
  * One `plugins[]` entry of the config. All entry parsing and resolution lives in this module, so
  * a new entry kind (a Python class, say) is added here and nowhere else.
  */
-export const PluginEntrySchema = z
+export const PackagePluginEntrySchema = z
   .strictObject({
     plugin: z
       .string()
@@ -21,7 +22,23 @@ export const PluginEntrySchema = z
     enabled: z.boolean().default(true).describe('false: loaded but disabled until enabled at run time'),
   })
   .describe('One plugin to load');
+
+/**
+ * `{ "plugin": ... }` loads a JavaScript plugin package or file; `{ "python": "file.py:Class" }` runs
+ * an existing Python plugin unchanged in its own process (see @keel/python).
+ */
+export const PluginEntrySchema = z.union([
+  PackagePluginEntrySchema,
+  PythonConfigEntrySchema.describe('A Python plugin: "file.py:Class" or "package.module:Class"'),
+]);
 export type PluginEntryConfig = z.output<typeof PluginEntrySchema>;
+
+/** The entry schema a raw config entry is checked against (for messages and key hints). */
+export function entrySchemaFor(
+  raw: unknown,
+): typeof PackagePluginEntrySchema | typeof PythonConfigEntrySchema {
+  return isPythonConfigEntry(raw) ? PythonConfigEntrySchema : PackagePluginEntrySchema;
+}
 
 /** Where a package-name entry was found. */
 export type ResolvedFrom = 'path' | 'config' | 'app';
@@ -52,6 +69,9 @@ export function resolvePluginEntries(
   appDir: string = APP_DIR,
 ): ResolvedPluginEntry[] {
   return entries.map((e) => {
+    if ('python' in e) {
+      return { entry: pythonPluginFromConfig(e, baseDir), specifier: e.python, resolvedFrom: 'path' };
+    }
     const base = { config: e.config, enabled: e.enabled };
     if (isPathSpecifier(e.plugin)) {
       const target = e.plugin.startsWith('file:') ? e.plugin : path.resolve(baseDir, e.plugin);
