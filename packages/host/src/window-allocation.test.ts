@@ -70,6 +70,27 @@ describe('window API allocation', () => {
     await host.dispose();
   }, 120_000);
 
+  it('serves aux(name) as one series whose views are pooled like the base columns', () => {
+    const ring = new BarRing(8);
+    const view = new RingWindow(ring, 8);
+    const seenViews = new Set<Float64Array>();
+    const seenSeries = new Set<unknown>();
+    let i = 0;
+    for (const bar of generateBars({ count: 1000, seed: 9 })) {
+      ring.push({ ...bar, aux: { vix: 10 + (i++ % 7) } });
+      const vix = view.aux('vix');
+      seenSeries.add(vix);
+      const values = vix?.values();
+      if (values === undefined) throw new Error('aux column missing');
+      expect(vix?.values()).toBe(values);
+      expect(values[values.length - 1]).toBe(10 + ((i - 1) % 7));
+      expect(vix?.get(-1)).toBe(values[values.length - 1]);
+      seenViews.add(values);
+    }
+    expect(seenSeries.size).toBe(1);
+    expect(seenViews.size).toBeLessThanOrEqual(8 + 7);
+  });
+
   it('keeps serving correct views after the ring grows and after a clear', () => {
     const ring = new BarRing(4);
     const small = new RingWindow(ring, 4);
