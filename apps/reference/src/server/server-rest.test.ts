@@ -4,6 +4,7 @@ import path from 'node:path';
 import { definePlugin } from '@keel/contract';
 import { createHost, createLogger, type Host } from '@keel/host';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type DefaultPlugin, defaultPlugins } from '../../test/default-plugins.js';
 import { testConfig } from '../../test/server-fixture.js';
 import { createServer, type KeelServer } from './create-server.js';
 
@@ -17,7 +18,13 @@ afterAll(async () => {
 
 describe('REST API over the configured host (inject)', () => {
   let server: KeelServer;
+  // The default config's plugins, in the host's run order (layer, then config order).
+  let expected: DefaultPlugin[];
+  // The same plugins in config order, the order the host loads and lists them.
+  let configOrder: DefaultPlugin[];
   beforeAll(async () => {
+    expected = await defaultPlugins();
+    configOrder = [...expected].sort((a, b) => a.index - b.index);
     const { loaded, env } = await testConfig(dir, 3);
     server = await createServer({ loaded, env, speed: 0 });
     await server.ready();
@@ -32,14 +39,15 @@ describe('REST API over the configured host (inject)', () => {
     const res = await server.inject('/api/health');
     expect(res.statusCode).toBe(200);
     const body = res.json();
-    expect(body).toMatchObject({ ok: true, symbol: 'SAMPLE', plugins: 2, loadErrors: 0 });
+    expect(body).toMatchObject({ ok: true, symbol: 'SAMPLE', plugins: expected.length, loadErrors: 0 });
     expect(body.feed).toMatchObject({ state: 'done', total: 234, accepted: 234, speed: 0 });
   });
 
   it('lists plugins and load errors', async () => {
     const body = (await server.inject('/api/plugins')).json();
-    expect(body.plugins.map((p: { id: string }) => p.id)).toEqual(['atr-burst', 'session-stats']);
-    expect(body.plugins[0]).toMatchObject({ layer: 'L2', state: 'ready' });
+    expect(
+      body.plugins.map((p: { id: string; layer: string; state: string }) => [p.id, p.layer, p.state]),
+    ).toEqual(configOrder.map((p) => [p.id, p.layer, 'ready']));
     expect(body.loadErrors).toEqual([]);
   });
 
@@ -59,7 +67,9 @@ describe('REST API over the configured host (inject)', () => {
     expect(ok.statusCode).toBe(200);
     expect(ok.json()).toMatchObject({ id: 'session-stats', stats: { sessions: 3 } });
     const all = (await server.inject('/api/panels')).json();
-    expect(all.panels.map((p: { id: string }) => p.id)).toEqual(['session-stats']);
+    const withPanel = configOrder.filter((p) => p.hasPanel).map((p) => p.id);
+    expect(withPanel).toContain('session-stats');
+    expect(all.panels.map((p: { id: string }) => p.id)).toEqual(withPanel);
     const unknown = await server.inject('/api/panels/no-such-plugin');
     expect(unknown.statusCode).toBe(404);
     expect(unknown.json()).toEqual({
@@ -67,7 +77,13 @@ describe('REST API over the configured host (inject)', () => {
       message: 'no plugin with id "no-such-plugin" is loaded',
       field: 'id',
     });
-    expect((await server.inject('/api/panels/atr-burst')).json().code).toBe('PANEL_NOT_FOUND');
+    const withoutPanel = configOrder.filter((p) => !p.hasPanel);
+    expect(withoutPanel.length).toBeGreaterThan(0);
+    for (const { id } of withoutPanel) {
+      const res = await server.inject(`/api/panels/${id}`);
+      expect(res.statusCode, id).toBe(404);
+      expect(res.json().code, id).toBe('PANEL_NOT_FOUND');
+    }
     const bad = await server.inject('/api/panels/Not_An_Id');
     expect(bad.statusCode).toBe(400);
     expect(bad.json()).toMatchObject({ code: 'INVALID_REQUEST', field: 'params.id' });
@@ -79,7 +95,10 @@ describe('REST API over the configured host (inject)', () => {
     expect(Object.keys(steps[0]).sort()).toEqual(
       ['close', 'high', 'index', 'low', 'open', 'sensors', 'time', 'volume'].sort(),
     );
-    expect(steps[0].sensors[0]).toMatchObject({ plugin: 'atr-burst', layer: 'L2' });
+    // One reading per plugin, in run order: by layer, then config order within a layer.
+    expect(steps[0].sensors.map((r: { plugin: string; layer: string }) => [r.plugin, r.layer])).toEqual(
+      expected.map((p) => [p.id, p.layer]),
+    );
     for (const [query, field] of [
       ['limit=0', 'query.limit'],
       ['limit=abc', 'query.limit'],

@@ -5,6 +5,7 @@ import path from 'node:path';
 import { setImmediate as tick } from 'node:timers/promises';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
+import { defaultPlugins } from '../../test/default-plugins.js';
 import { testConfig } from '../../test/server-fixture.js';
 import { createServer } from './create-server.js';
 import type { ServerMessage } from './messages.js';
@@ -81,7 +82,9 @@ describe('/ws stream', { timeout: 60_000 }, () => {
     expect(liveSteps.length).toBeGreaterThanOrEqual(234 - 62);
     const indexes = [...first.steps, ...liveSteps].map((s) => s.index);
     expect(indexes).toEqual(Array.from({ length: 234 }, (_, i) => i));
-    expect(liveSteps[0]?.sensors.map((s) => s.plugin)).toEqual(['atr-burst', 'session-stats']);
+    // Every plugin of the default config, in run order: by layer, then config order.
+    const runOrder = (await defaultPlugins()).map((p) => p.id);
+    expect(liveSteps[0]?.sensors.map((s) => s.plugin)).toEqual(runOrder);
 
     const events = [...first.events, ...live.flatMap((m) => (m.type === 'event' ? [m.event] : []))];
     expect(events.filter((e) => e.type === 'session.closed')).toHaveLength(3);
