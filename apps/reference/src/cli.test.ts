@@ -203,21 +203,27 @@ describe('keel replay / run without a config file', () => {
   );
 });
 
+// 47,754 bars through every plugin of the default config: seconds on an idle machine, far more on a
+// loaded one.
+const SPY_5M_LIMIT = 240_000;
+
 describeWithSharedData('keel replay on the shared SPY 5-minute file', () => {
-  it('keel replay --data SPY_5m.csv replays all 47,754 bars with a known total', async () => {
-    const file = sharedDataPath('SPY_5m.csv');
-    const r = await runKeel(['replay', '--data', file], { cwd: dir });
-    expect(r.code, r.stderr).toBe(0);
-    expect(r.stdout).toContain(`Data: ${file} (SPY, 47,754 rows)`);
-    expect(r.stdout).toContain('Replay: 47754 bars accepted, 0 rejected');
-    const builtin = (await defaultPlugins()).sort((a, b) => a.index - b.index);
-    expect(r.stdout).toContain(
-      `Plugins: ${builtin.map((p) => `${p.id}@${p.version} (${p.layer})`).join(', ')}\n`,
-    );
-    expect(r.stderr).toMatch(/^replay: 47,754 bars \(0 rejected\) in \S+ · [\d,]+ bars\/s\n$/);
-  }, // 47,754 bars through every plugin of the default config: seconds on an idle machine, far more
-  // on a loaded one.
-  240_000);
+  it(
+    'keel replay --data SPY_5m.csv replays all 47,754 bars with a known total',
+    async () => {
+      const file = sharedDataPath('SPY_5m.csv');
+      const r = await runKeel(['replay', '--data', file], { cwd: dir });
+      expect(r.code, r.stderr).toBe(0);
+      expect(r.stdout).toContain(`Data: ${file} (SPY, 47,754 rows)`);
+      expect(r.stdout).toContain('Replay: 47754 bars accepted, 0 rejected');
+      const builtin = (await defaultPlugins()).sort((a, b) => a.index - b.index);
+      expect(r.stdout).toContain(
+        `Plugins: ${builtin.map((p) => `${p.id}@${p.version} (${p.layer})`).join(', ')}\n`,
+      );
+      expect(r.stderr).toMatch(/^replay: 47,754 bars \(0 rejected\) in \S+ · [\d,]+ bars\/s\n$/);
+    },
+    SPY_5M_LIMIT,
+  );
 });
 
 describe('a config file outside the app', () => {
