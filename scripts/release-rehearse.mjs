@@ -340,6 +340,9 @@ try {
     writeProject(dir, 'keel-everything', { 'import-all.mjs': IMPORT_ALL });
     const specs = [...versions].map(([name, version]) => `${name}@${version}`);
     await npm(`npm install (${specs.length} packages)`, ['install', ...specs], dir);
+    // Every peer range must hold in a project that holds every package: `npm ls` exits non-zero on
+    // an invalid or missing peer.
+    await npm('npm ls --all', ['ls', '--all'], dir);
     const output = await runStep(log, 'node import-all.mjs', process.execPath, ['import-all.mjs'], {
       cwd: dir,
       env: userEnv,
