@@ -173,11 +173,18 @@ export class Pipeline {
   private readonly onAccepted: ((bar: Bar) => void) | undefined;
   private readonly clock: MonotonicClock;
   private readonly cpuTime: () => number;
+  private readonly argGetters: PropertyDescriptorMap;
 
   constructor(options: PipelineOptions) {
     this.options = options;
     this.clock = options.clock ?? performanceClock;
     this.cpuTime = options.cpuTime ?? processCpuMs;
+    const current = this.current;
+    this.argGetters = {
+      bar: { enumerable: true, get: () => current.bar },
+      // A getter so that a call which never reads it allocates no controller.
+      signal: { enumerable: true, get: signalOfArgs },
+    };
     this.sampleEvery = options.timingSampleEvery;
     this.guardWindows = options.guardWindows;
     this.history = options.history;
@@ -219,21 +226,19 @@ export class Pipeline {
       record: recordBuilder(slots.map((s) => s.id)),
     };
     while (this.liveSteps.length < groups.length) this.liveSteps.push(createLiveStep(this.current));
+    // The getters are shared by every slot's argument object, so all of them have one hidden class
+    // and a plugin's `args.bar` / `args.window` loads stay monomorphic (a getter closure per slot
+    // gave each object its own map: 8 plugins made those loads megamorphic).
+    const descriptors = this.argGetters;
     groups.forEach((group, g) => {
       const step = (this.liveSteps[g] as LiveStep).step;
       for (let i = group.start; i < group.end; i++) {
         const s = slots[i] as PluginSlot;
-        const current = this.current;
-        // `signal` is a getter so that a call which never reads it allocates no controller.
-        s.args = Object.freeze(
-          Object.defineProperties(
-            { window: s.view, step, config: s.config, ctx: s.ctx },
-            {
-              bar: { enumerable: true, get: () => current.bar },
-              signal: { enumerable: true, get: () => s.signal() },
-            },
-          ),
+        const args = Object.freeze(
+          Object.defineProperties({ window: s.view, step, config: s.config, ctx: s.ctx }, descriptors),
         ) as unknown as OnBarArgs;
+        argSlots.set(args, s);
+        s.args = args;
       }
     });
   }
@@ -740,6 +745,15 @@ export class Pipeline {
       rejectedBars: this.rejectedTotal,
     });
   }
+}
+
+/** The slot behind each argument object, for the shared `signal` getter (plugins cannot reach it). */
+const argSlots = new WeakMap<object, PluginSlot>();
+
+function signalOfArgs(this: object): AbortSignal {
+  const slot = argSlots.get(this);
+  if (slot === undefined) throw new TypeError('signal read from an object that is not onBar arguments');
+  return slot.signal();
 }
 
 function addError(s: StepState, i: number, error: StepError): void {
