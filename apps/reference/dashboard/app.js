@@ -94,8 +94,21 @@ const isEpochMs = (v) => typeof v === 'number' && Number.isInteger(v) && v > 1e1
 
 function scalar(v) {
   if (isEpochMs(v)) return `${fmtTime(v)} ET`;
+  if (Array.isArray(v)) return list(v);
   if (v !== null && typeof v === 'object') return compact(v, 60);
   return String(v);
+}
+
+// Arrays (a forecast cone's quantile path, say) show their first items and their length; each item
+// goes through scalar, which recurses only into the item, so nesting always ends.
+const LIST_ITEMS = 4;
+function list(values) {
+  const shown = values
+    .slice(0, LIST_ITEMS)
+    .map((x) =>
+      typeof x === 'number' && !Number.isInteger(x) ? String(Number(x.toPrecision(6))) : scalar(x),
+    );
+  return `[${shown.join(', ')}${values.length > LIST_ITEMS ? `, … ${values.length} items` : ''}]`;
 }
 
 function compact(value, max = 90) {
@@ -628,8 +641,17 @@ async function refreshPanels() {
     ...(panels.length > 0
       ? panels.map((panel) => {
           const dl = el('dl');
-          for (const [k, v] of Object.entries(panel.stats))
-            dl.append(el('dt', { text: k }), el('dd', { text: compact(v, 140) }));
+          for (const [k, v] of Object.entries(panel.stats)) {
+            // One value that cannot be shown costs its own row, not every panel on the page.
+            let text;
+            try {
+              text = compact(v, 140);
+            } catch (error) {
+              console.error(`panel ${panel.id}: cannot show ${k}`, error);
+              text = '(cannot be shown)';
+            }
+            dl.append(el('dt', { text: k }), el('dd', { text }));
+          }
           return el(
             'div',
             { class: 'panel', 'data-plugin': panel.id },

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { type BrowserContext, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { defaultPlugins } from '../../test/default-plugins.js';
 import { testConfig } from '../../test/server-fixture.js';
 import { createServer, type KeelServer } from './create-server.js';
 
@@ -66,12 +67,46 @@ describe.skipIf(!haveChromium)(
       await page.waitForSelector('#panels .panel[data-plugin="session-stats"]');
       await page.waitForSelector('#run-log li.run');
 
+      const plugins = await defaultPlugins();
       const rows = await page.$$eval('#sensor-rows tr.sensor-row', (trs) =>
         trs.map((tr) => ({ plugin: tr.getAttribute('data-plugin'), text: tr.textContent })),
       );
-      expect(rows.map((r) => r.plugin)).toEqual(['atr-burst', 'session-stats']);
-      expect(rows[0]?.text).toContain('L2');
-      expect(rows[0]?.text).toContain('ready');
+      expect(rows.map((r) => r.plugin)).toEqual(plugins.map((p) => p.id));
+      for (const [i, p] of plugins.entries()) {
+        expect(rows[i]?.text, p.id).toContain(p.layer);
+        expect(rows[i]?.text, p.id).toContain('ready');
+      }
+
+      // Every panel the server has is drawn, each stat a row: forecast-cone's stats hold arrays (its
+      // quantile paths), which once sent the formatter into endless recursion and blanked all panels.
+      const { panels } = (await (await fetch(`${base}/api/panels`)).json()) as {
+        panels: Array<{ id: string; stats: Record<string, unknown> }>;
+      };
+      expect(panels.map((p) => p.id)).toEqual(
+        [...plugins]
+          .sort((a, b) => a.index - b.index)
+          .filter((p) => p.hasPanel)
+          .map((p) => p.id),
+      );
+      const drawn = await page.$$eval('#panels .panel', (divs) =>
+        divs.map((d) => ({
+          id: d.getAttribute('data-plugin'),
+          keys: [...d.querySelectorAll('dt')].map((dt) => dt.textContent),
+          values: [...d.querySelectorAll('dd')].map((dd) => dd.textContent ?? ''),
+        })),
+      );
+      expect(drawn.map((d) => [d.id, d.keys])).toEqual(panels.map((p) => [p.id, Object.keys(p.stats)]));
+      for (const d of drawn) expect(d.values, d.id ?? '').not.toContain('(cannot be shown)');
+      const cone = drawn.find((d) => d.id === 'forecast-cone');
+      const coneStats = panels.find((p) => p.id === 'forecast-cone')?.stats as {
+        lastCone: { origin: number; p10: number[] };
+      };
+      expect(cone?.values[cone.keys.indexOf('lastCone')]).toContain(
+        `origin ${coneStats.lastCone.origin} · p10 [${Number(coneStats.lastCone.p10[0]?.toPrecision(6))}, `,
+      );
+      expect(cone?.values[cone.keys.indexOf('lastCone')]).toContain(
+        `… ${coneStats.lastCone.p10.length} items]`,
+      );
 
       // The markers are exactly the bars on screen where atr-burst was active.
       const candles = await page.$$eval('#price-chart rect.candle', (r) => r.length);
