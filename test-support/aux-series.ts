@@ -1,9 +1,10 @@
 import { readFileSync } from 'node:fs';
 
 /**
- * Test-only readers for close-only daily series such as `VIX_1d.csv` (`Date,PX_LAST`), which plugin
- * tests join into bars as `bar.aux` with `@keel/host`'s `joinAux`. Node built-ins only, so every
- * package's typecheck can include this folder whatever its dependencies.
+ * An independent, test-only reader of daily closes by calendar date, for tests that check what a
+ * plugin saw in `bar.aux` against the published value of that day. (Joining a series into bars needs
+ * no reader of its own: `@keel/host`'s `readCsvBars` reads close-only files such as `VIX_1d.csv`.)
+ * Node built-ins only, so every package's typecheck can include this folder whatever its dependencies.
  */
 
 /**
@@ -28,16 +29,6 @@ export function readDailyCloses(file: string): Map<string, number> {
     if (Number.isFinite(value) && /^\d{4}-\d{2}-\d{2}$/.test(date)) out.set(date, value);
   }
   return out;
-}
-
-/**
- * The same series as `{ time, value }` points, oldest first, each stamped at 00:00 UTC of its date —
- * the time `readCsvBars` gives a daily bar of that date, so an as-of join matches them day by day.
- */
-export function readDailyPoints(file: string): Array<{ time: number; value: number }> {
-  return [...readDailyCloses(file).entries()]
-    .map(([date, value]) => ({ time: Date.parse(`${date}T00:00:00Z`), value }))
-    .sort((a, b) => a.time - b.time);
 }
 
 /** The UTC calendar date of an epoch-ms time, `YYYY-MM-DD`. */

@@ -3,12 +3,10 @@ import { joinAux, readCsvBars } from '@keel/host';
 import { type BarRow, barsFrom, expectPluginContract, runPlugin } from '@keel/testing';
 import { mean } from 'simple-statistics';
 import { describe, expect, it } from 'vitest';
-import { readDailyPoints } from '../../../test-support/aux-series.ts';
 import { describeWithSharedData, sharedDataPath } from '../../../test-support/shared-data.ts';
+import { spyDailyWithVix } from '../../../test-support/spy-daily-with-vix.ts';
 import { CANDLE_RULES, candleHeuristic } from './candle-heuristic.js';
 import { CANDLE_TOKENS, classifyCandle, shannonEntropy } from './candle-shape.js';
-
-const DAY = 86_400_000;
 
 /** One bar of each shape, all with a range of 1 around 100: [open, high, low, close, volume]. */
 const SHAPES: Record<string, BarRow> = {
@@ -148,14 +146,7 @@ describe('candle-heuristic', () => {
 
 describeWithSharedData('candle-heuristic on real bars', () => {
   it('honours the contract on SPY daily bars with VIX as aux', async () => {
-    const bars: Bar[] = [];
-    const vix = readDailyPoints(sharedDataPath('VIX_1d.csv'));
-    const joined = joinAux(
-      readCsvBars(sharedDataPath('SPY_1d.csv')),
-      { vix },
-      { policy: 'last', maxStalenessMs: 4 * DAY },
-    );
-    for await (const b of joined) bars.push(b);
+    const bars = await spyDailyWithVix({ joinAux, readCsvBars });
     await expectPluginContract(candleHeuristic, { bars });
   });
 

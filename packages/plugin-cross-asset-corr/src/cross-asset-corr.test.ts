@@ -3,7 +3,6 @@ import { joinAux, readCsvBars } from '@keel/host';
 import { barsFrom, expectPluginContract, runPlugin } from '@keel/testing';
 import { mean, sampleCorrelation } from 'simple-statistics';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { readDailyPoints } from '../../../test-support/aux-series.ts';
 import { describeWithSharedData, sharedDataPath } from '../../../test-support/shared-data.ts';
 import { crossAssetCorr, type SeriesCorrelation } from './cross-asset-corr.js';
 
@@ -110,7 +109,7 @@ describeWithSharedData('cross-asset-corr on SPY daily bars with VIX and QQQ', ()
   beforeAll(async () => {
     const joined = joinAux(
       readCsvBars(sharedDataPath('SPY_1d.csv')),
-      { vix: readDailyPoints(sharedDataPath('VIX_1d.csv')), qqq: readCsvBars(sharedDataPath('QQQ_1d.csv')) },
+      { vix: readCsvBars(sharedDataPath('VIX_1d.csv')), qqq: readCsvBars(sharedDataPath('QQQ_1d.csv')) },
       { policy: 'last', maxStalenessMs: 0 },
     );
     for await (const b of joined) bars.push(b);

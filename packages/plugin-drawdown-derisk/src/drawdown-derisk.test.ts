@@ -3,11 +3,9 @@ import { createHost, createLogger, joinAux, readCsvBars } from '@keel/host';
 import { barsFrom, expectPluginContract, runPlugin } from '@keel/testing';
 import { getMaxDrawdown } from 'trading-signals';
 import { describe, expect, it } from 'vitest';
-import { readDailyPoints } from '../../../test-support/aux-series.ts';
 import { describeWithSharedData, sharedDataPath } from '../../../test-support/shared-data.ts';
+import { spyDailyWithVix } from '../../../test-support/spy-daily-with-vix.ts';
 import { createDrawdownDerisk } from './drawdown-derisk.js';
-
-const DAY = 86_400_000;
 
 const flat = (closes: number[]): Bar[] => barsFrom(closes.map((c) => [c, c, c, c] as const));
 
@@ -88,14 +86,7 @@ describe('drawdown-derisk', () => {
 
 describeWithSharedData('drawdown-derisk on SPY daily bars', () => {
   it('honours the contract with VIX as aux', async () => {
-    const bars: Bar[] = [];
-    const vix = readDailyPoints(sharedDataPath('VIX_1d.csv'));
-    const joined = joinAux(
-      readCsvBars(sharedDataPath('SPY_1d.csv')),
-      { vix },
-      { policy: 'last', maxStalenessMs: 4 * DAY },
-    );
-    for await (const b of joined) bars.push(b);
+    const bars = await spyDailyWithVix({ joinAux, readCsvBars });
     await expectPluginContract(createDrawdownDerisk, { bars });
   });
 

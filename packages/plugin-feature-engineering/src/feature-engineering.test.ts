@@ -1,33 +1,19 @@
-import { type Bar, parsePluginConfig, parsePluginManifest } from '@keel/contract';
+import { parsePluginConfig, parsePluginManifest } from '@keel/contract';
 import { joinAux, readCsvBars } from '@keel/host';
 import { barsFrom, createTestHost, expectPluginContract, runPlugin } from '@keel/testing';
 import { standardDeviation } from 'simple-statistics';
 import ti from 'technicalindicators';
 import { describe, expect, it } from 'vitest';
-import { readDailyPoints } from '../../../test-support/aux-series.ts';
-import { describeWithSharedData, sharedDataPath } from '../../../test-support/shared-data.ts';
+import { describeWithSharedData } from '../../../test-support/shared-data.ts';
+import { spyDailyWithVix } from '../../../test-support/spy-daily-with-vix.ts';
 import { createFeatureEngineering, FEATURES_CACHE } from './feature-engineering.js';
 import type { BarFeatures } from './features.js';
-
-const DAY = 86_400_000;
 
 // Wilder's worked example (New Concepts in Technical Trading Systems, reproduced by StockCharts).
 const WILDER_CLOSES = [
   44.34, 44.09, 44.15, 43.61, 44.33, 44.83, 45.1, 45.42, 45.84, 46.08, 45.89, 46.03, 45.61, 46.28, 46.28,
   46.0, 46.03, 46.41, 46.22, 45.64,
 ];
-
-async function spyBars(): Promise<Bar[]> {
-  const bars: Bar[] = [];
-  const vix = readDailyPoints(sharedDataPath('VIX_1d.csv'));
-  const joined = joinAux(
-    readCsvBars(sharedDataPath('SPY_1d.csv')),
-    { vix },
-    { policy: 'last', maxStalenessMs: 4 * DAY },
-  );
-  for await (const b of joined) bars.push(b);
-  return bars;
-}
 
 describe('feature-engineering', () => {
   it('honours the plugin contract, as a factory', async () => {
@@ -84,11 +70,13 @@ describe('feature-engineering', () => {
 
 describeWithSharedData('feature-engineering on SPY daily bars', () => {
   it('honours the contract with VIX as aux', async () => {
-    await expectPluginContract(createFeatureEngineering, { bars: await spyBars() });
+    await expectPluginContract(createFeatureEngineering, {
+      bars: await spyDailyWithVix({ joinAux, readCsvBars }),
+    });
   });
 
   it('matches technicalindicators (RSI, ATR) and simple-statistics (volatility) on every bar', async () => {
-    const bars = await spyBars();
+    const bars = await spyDailyWithVix({ joinAux, readCsvBars });
     const { readings } = await runPlugin(createFeatureEngineering, bars);
     const high = bars.map((b) => b.high);
     const low = bars.map((b) => b.low);

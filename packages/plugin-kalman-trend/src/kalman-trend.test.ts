@@ -4,12 +4,10 @@ import { barsFrom, expectPluginContract, runPlugin } from '@keel/testing';
 import { inverse, Matrix } from 'ml-matrix';
 import { errorFunction, mean } from 'simple-statistics';
 import { describe, expect, it } from 'vitest';
-import { readDailyPoints } from '../../../test-support/aux-series.ts';
 import { describeWithSharedData, sharedDataPath } from '../../../test-support/shared-data.ts';
+import { spyDailyWithVix } from '../../../test-support/spy-daily-with-vix.ts';
 import { erf } from './erf.js';
 import { createKalmanTrend } from './kalman-trend.js';
-
-const DAY = 86_400_000;
 
 const DEFAULTS = { observationStd: 0.01, accelerationStd: 0.0005, initialSlopeStd: 0.01 };
 
@@ -183,14 +181,7 @@ describe('kalman-trend', () => {
 
 describeWithSharedData('kalman-trend on SPY daily bars', () => {
   it('honours the contract with VIX as aux', async () => {
-    const bars: Bar[] = [];
-    const vix = readDailyPoints(sharedDataPath('VIX_1d.csv'));
-    const joined = joinAux(
-      readCsvBars(sharedDataPath('SPY_1d.csv')),
-      { vix },
-      { policy: 'last', maxStalenessMs: 4 * DAY },
-    );
-    for await (const b of joined) bars.push(b);
+    const bars = await spyDailyWithVix({ joinAux, readCsvBars });
     await expectPluginContract(createKalmanTrend, { bars });
   });
 

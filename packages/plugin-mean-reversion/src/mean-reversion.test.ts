@@ -4,11 +4,9 @@ import { barsFrom, expectPluginContract, runPlugin } from '@keel/testing';
 import { mean, standardDeviation } from 'simple-statistics';
 import ti from 'technicalindicators';
 import { describe, expect, it } from 'vitest';
-import { readDailyPoints } from '../../../test-support/aux-series.ts';
 import { describeWithSharedData, sharedDataPath } from '../../../test-support/shared-data.ts';
+import { spyDailyWithVix } from '../../../test-support/spy-daily-with-vix.ts';
 import { meanReversion } from './mean-reversion.js';
-
-const DAY = 86_400_000;
 
 const flat = (closes: number[]): Bar[] => barsFrom(closes.map((c) => [c, c, c, c] as const));
 
@@ -52,14 +50,7 @@ describe('mean-reversion', () => {
 
 describeWithSharedData('mean-reversion on SPY daily bars', () => {
   it('honours the contract with VIX as aux', async () => {
-    const bars: Bar[] = [];
-    const vix = readDailyPoints(sharedDataPath('VIX_1d.csv'));
-    const joined = joinAux(
-      readCsvBars(sharedDataPath('SPY_1d.csv')),
-      { vix },
-      { policy: 'last', maxStalenessMs: 4 * DAY },
-    );
-    for await (const b of joined) bars.push(b);
+    const bars = await spyDailyWithVix({ joinAux, readCsvBars });
     await expectPluginContract(meanReversion, { bars });
   });
 

@@ -4,11 +4,9 @@ import atrBurst from '@keel/plugin-atr-burst';
 import { barsFrom, expectPluginContract, runPlugin, runPlugins } from '@keel/testing';
 import ti from 'technicalindicators';
 import { describe, expect, it } from 'vitest';
-import { readDailyPoints } from '../../../test-support/aux-series.ts';
 import { describeWithSharedData, sharedDataPath } from '../../../test-support/shared-data.ts';
+import { spyDailyWithVix } from '../../../test-support/spy-daily-with-vix.ts';
 import { momentumBurst } from './momentum-burst.js';
-
-const DAY = 86_400_000;
 
 /**
  * The independent ATR: technicalindicators' TrueRange (which starts at the second bar, like the seed
@@ -65,14 +63,7 @@ describe('momentum-burst', () => {
 
 describeWithSharedData('momentum-burst on real data', () => {
   it('honours the contract on SPY daily bars with VIX as aux', async () => {
-    const bars: Bar[] = [];
-    const vix = readDailyPoints(sharedDataPath('VIX_1d.csv'));
-    const joined = joinAux(
-      readCsvBars(sharedDataPath('SPY_1d.csv')),
-      { vix },
-      { policy: 'last', maxStalenessMs: 4 * DAY },
-    );
-    for await (const b of joined) bars.push(b);
+    const bars = await spyDailyWithVix({ joinAux, readCsvBars });
     expect(bars.filter((b) => b.aux?.vix !== undefined).length).toBeGreaterThan(2400); // VIX_1d.csv ends on 2026-02-27, SPY later
     await expectPluginContract(momentumBurst, { bars });
   });

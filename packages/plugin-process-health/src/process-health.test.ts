@@ -5,12 +5,11 @@ import { parsePluginConfig, parsePluginManifest } from '@keel/contract';
 import { joinAux, readCsvBars } from '@keel/host';
 import { createTestHost, expectPluginContract, runPlugin, sessionBars } from '@keel/testing';
 import { describe, expect, it } from 'vitest';
-import { readDailyPoints } from '../../../test-support/aux-series.ts';
-import { describeWithSharedData, sharedDataPath } from '../../../test-support/shared-data.ts';
+import { describeWithSharedData } from '../../../test-support/shared-data.ts';
+import { spyDailyWithVix } from '../../../test-support/spy-daily-with-vix.ts';
 import { findBreaches, type HealthSample } from './health-sample.js';
 import { createProcessHealth, PROCESS_HEALTH_EVENTS } from './process-health.js';
 
-const DAY = 86_400_000;
 const hasProc = existsSync('/proc/self/status') && existsSync('/proc/self/stat');
 const describeWithProc = hasProc ? describe : describe.skip;
 
@@ -154,12 +153,7 @@ describeWithProc('process-health against the kernel’s accounting (/proc)', () 
 
 describeWithSharedData('process-health on SPY daily bars', () => {
   it('honours the contract with VIX as aux', async () => {
-    const vix = readDailyPoints(sharedDataPath('VIX_1d.csv'));
-    const bars = joinAux(
-      readCsvBars(sharedDataPath('SPY_1d.csv')),
-      { vix },
-      { policy: 'last', maxStalenessMs: 4 * DAY },
-    );
+    const bars = await spyDailyWithVix({ joinAux, readCsvBars });
     // One sample per daily bar; the default 30 s would replay 2,880 samples per bar.
     await expectPluginContract(() => createProcessHealth({ interval: '24h' }), { bars });
   }, 120_000);

@@ -3,7 +3,7 @@ import { joinAux, readCsvBars } from '@keel/host';
 import { barsFrom, expectPluginContract, runPlugin } from '@keel/testing';
 import { sampleCorrelation, standardDeviation } from 'simple-statistics';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { readDailyCloses, readDailyPoints, utcDate } from '../../../test-support/aux-series.ts';
+import { readDailyCloses, utcDate } from '../../../test-support/aux-series.ts';
 import { describeWithSharedData, sharedDataPath } from '../../../test-support/shared-data.ts';
 import { vixRegime } from './vix-regime.js';
 
@@ -92,7 +92,7 @@ describeWithSharedData('vix-regime on SPY daily bars with VIX', () => {
     // Same-date values only: a day without a VIX close must take the proxy, not yesterday's VIX.
     const joined = joinAux(
       readCsvBars(sharedDataPath('SPY_1d.csv')),
-      { vix: readDailyPoints(sharedDataPath('VIX_1d.csv')) },
+      { vix: readCsvBars(sharedDataPath('VIX_1d.csv')) },
       { policy: 'last', maxStalenessMs: 0 },
     );
     for await (const b of joined) bars.push(b);

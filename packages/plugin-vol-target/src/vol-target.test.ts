@@ -3,11 +3,9 @@ import { joinAux, readCsvBars } from '@keel/host';
 import { barsFrom, expectPluginContract, runPlugin } from '@keel/testing';
 import { standardDeviation } from 'simple-statistics';
 import { describe, expect, it } from 'vitest';
-import { readDailyPoints } from '../../../test-support/aux-series.ts';
 import { describeWithSharedData, sharedDataPath } from '../../../test-support/shared-data.ts';
+import { spyDailyWithVix } from '../../../test-support/spy-daily-with-vix.ts';
 import { volTarget } from './vol-target.js';
-
-const DAY = 86_400_000;
 
 /** Closes whose log returns alternate +r, −r: over an even lookback the population σ is exactly r. */
 function zigzag(r: number, n = 41): Bar[] {
@@ -88,14 +86,7 @@ describe('vol-target', () => {
 
 describeWithSharedData('vol-target on SPY daily bars', () => {
   it('honours the contract with VIX as aux', async () => {
-    const bars: Bar[] = [];
-    const vix = readDailyPoints(sharedDataPath('VIX_1d.csv'));
-    const joined = joinAux(
-      readCsvBars(sharedDataPath('SPY_1d.csv')),
-      { vix },
-      { policy: 'last', maxStalenessMs: 4 * DAY },
-    );
-    for await (const b of joined) bars.push(b);
+    const bars = await spyDailyWithVix({ joinAux, readCsvBars });
     await expectPluginContract(volTarget, { bars });
   });
 
