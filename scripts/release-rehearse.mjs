@@ -66,6 +66,7 @@ const projects = path.join(scratch, 'projects');
 const started = performance.now();
 let registry;
 let phase = 'setup';
+const APP_PACKAGE = '@keel/reference';
 
 async function inPhase(name, fn) {
   phase = name;
@@ -105,7 +106,9 @@ try {
   // anything else is built through its own script).
   await inPhase('build', async () => {
     const packages = [...readWorkspace(repo).values()].filter(
-      (p) => !p.private && p.dir.includes(`${path.sep}packages${path.sep}`),
+      (p) =>
+        !p.private &&
+        (p.dir.includes(`${path.sep}packages${path.sep}`) || p.dir.includes(`${path.sep}apps${path.sep}`)),
     );
     const scripts = packages.map((p) => ({
       dir: p.dir,
@@ -335,10 +338,57 @@ try {
     );
   });
 
+  // The app as a user gets it: `npm install @keel/reference`, then its `keel` bin on its embedded
+  // sample data. (It depends on better-sqlite3 for its embedded SQLite defaults, so this is the one
+  // project here that compiles it.)
+  await inPhase('keel app', async () => {
+    const dir = path.join(projects, 'app');
+    writeProject(dir, 'keel-app-user', {});
+    const version = versions.get(APP_PACKAGE);
+    assert(version !== undefined, `${APP_PACKAGE} is not among the published packages`);
+    await npm(`npm install ${APP_PACKAGE}`, ['install', `${APP_PACKAGE}@${version}`], dir);
+    const shown = (await npm('npx keel --version', ['exec', '--', 'keel', '--version'], dir)).trim();
+    assert(
+      shown.split('\n').at(-1) === version,
+      `keel --version printed ${JSON.stringify(shown)}, not ${version}`,
+    );
+    // stdout alone is the JSON document (progress and notes go to stderr).
+    await runStep(
+      log,
+      'npx keel replay --json > replay.json',
+      'sh',
+      ['-c', 'npx keel replay --json > replay.json'],
+      {
+        cwd: dir,
+        env: userEnv,
+        timeoutMs: 300_000,
+        verbose,
+      },
+    );
+    const doc = JSON.parse(readFileSync(path.join(dir, 'replay.json'), 'utf8'));
+    const replay = doc.replay ?? {};
+    assert(
+      doc.ok === true,
+      `keel replay --json was not ok: ${JSON.stringify(doc.error ?? doc).slice(0, 400)}`,
+    );
+    assert(
+      (replay.loadErrors ?? []).length === 0,
+      `keel replay had load errors: ${JSON.stringify(replay.loadErrors)}`,
+    );
+    assert(
+      (replay.plugins ?? []).length > 0 && replay.accepted > 0,
+      'keel replay loaded no plugins or replayed no bars',
+    );
+    log(`  keel ${version}: ${replay.plugins.length} plugins, ${replay.accepted} sample bars replayed`);
+  });
+
   await inPhase('every entry point', async () => {
     const dir = path.join(projects, 'everything');
     writeProject(dir, 'keel-everything', { 'import-all.mjs': IMPORT_ALL });
-    const specs = [...versions].map(([name, version]) => `${name}@${version}`);
+    // Libraries only: the app is a command (checked above), not an import.
+    const specs = [...versions]
+      .filter(([name]) => name !== APP_PACKAGE)
+      .map(([name, version]) => `${name}@${version}`);
     await npm(`npm install (${specs.length} packages)`, ['install', ...specs], dir);
     // Every peer range must hold in a project that holds every package: `npm ls` exits non-zero on
     // an invalid or missing peer.
