@@ -24,6 +24,7 @@ import {
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { spawnSync } from 'node:child_process';
 import { cleanEnv } from './release/clean-env.mjs';
 import { CONSUMER_REPLAY, IMPORT_ALL, NOTIFY_ONLY, writeProject } from './release/consumer-project.mjs';
 import { consumerResult, publishedByChangesets, vitestCounts } from './release/counts.mjs';
@@ -167,9 +168,17 @@ try {
   const auth = `//${new URL(registry.url).host}/:_authToken=${token}`;
   mkdirSync(projects, { recursive: true });
   const userNpmrc = path.join(scratch, 'user.npmrc');
+  // A machine's own npm settings for native builds (here `nodedir`, so node-gyp uses the installed
+  // Node headers instead of downloading them) carry over into the user's npmrc; nothing else does.
+  const nodedir = spawnSync('npm', ['config', 'get', 'nodedir'], {
+    encoding: 'utf8',
+    env: cleanEnv(),
+  }).stdout?.trim();
   writeFileSync(
     userNpmrc,
-    `registry=${registry.url}\n${auth}\nfund=false\naudit=false\nupdate-notifier=false\n`,
+    `registry=${registry.url}\n${auth}\nfund=false\naudit=false\nupdate-notifier=false\n${
+      nodedir && nodedir !== 'undefined' && nodedir !== 'null' ? `nodedir=${nodedir}\n` : ''
+    }`,
   );
 
   const published = await inPhase('publish', async () => {
