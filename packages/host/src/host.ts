@@ -25,6 +25,9 @@ import {
   type PluginEntry,
   type PluginFactory,
   resolveSpecifier,
+  type ThrownDetail,
+  thrownDetail,
+  thrownLoadError,
   toEntry,
 } from './plugin-loader.js';
 import { type PluginInfo, PluginSlot } from './plugin-slot.js';
@@ -345,7 +348,7 @@ class PluginHost implements Host {
       }
       const instance = instantiatePlugin(result.plugin);
       if (!instance.ok) {
-        errors.push(loadError(source, 'import', 'HOST_IMPORT_FAILED', instance.message, i));
+        errors.push(thrownLoadError(source, 'import', 'HOST_IMPORT_FAILED', instance, i));
         continue;
       }
       const checked = checkPlugin(instance.plugin, entries[i] as PluginEntry, i, source, taken);
@@ -378,7 +381,7 @@ class PluginHost implements Host {
           await worker.dispose();
           this.runtime.forget(slot.id);
           taken.delete(slot.id);
-          errors.push(loadError(slot.id, started.phase, started.code, started.message, i));
+          errors.push(loadError(slot.id, started.phase, started.code, started.message, i, started.hint));
           continue;
         }
         slot.worker = worker;
@@ -387,7 +390,7 @@ class PluginHost implements Host {
         if (setupError !== undefined) {
           this.runtime.forget(slot.id);
           taken.delete(slot.id);
-          errors.push(loadError(slot.id, 'setup', 'HOST_SETUP_FAILED', setupError, i));
+          errors.push(thrownLoadError(slot.id, 'setup', 'HOST_SETUP_FAILED', setupError, i));
           continue;
         }
       }
@@ -484,7 +487,7 @@ class PluginHost implements Host {
     this.jobPlugins++;
   }
 
-  private async setup(slot: PluginSlot): Promise<string | undefined> {
+  private async setup(slot: PluginSlot): Promise<ThrownDetail | undefined> {
     const setup = slot.plugin.setup;
     if (setup === undefined) return undefined;
     const failure = await withTimeout(
@@ -825,7 +828,7 @@ class PluginHost implements Host {
         this.lifecycleTimeoutMs,
         'dispose timed out',
       );
-      if (failure !== undefined) slot.log.error('plugin dispose failed', { error: failure });
+      if (failure !== undefined) slot.log.error('plugin dispose failed', { error: failure.message });
     }
     for (const slot of slots) this.runtime.forget(slot.id);
     await this.runtime.dispose();
@@ -848,12 +851,15 @@ class PluginHost implements Host {
   }
 }
 
-/** Runs a lifecycle hook; resolves to a failure message, or undefined when it succeeded in time. */
+/**
+ * Runs a lifecycle hook; resolves to what failed (message, and a thrown `KeelError`'s code and
+ * hint), or undefined when it succeeded in time.
+ */
 async function withTimeout(
   fn: () => unknown,
   timeoutMs: number,
   timeoutMessage: string,
-): Promise<string | undefined> {
+): Promise<ThrownDetail | undefined> {
   let timer: NodeJS.Timeout | undefined;
   try {
     const work = Promise.resolve().then(fn);
@@ -863,7 +869,7 @@ async function withTimeout(
     await Promise.race([work, timeout]);
     return undefined;
   } catch (error) {
-    return describeThrown(error);
+    return thrownDetail(error, describeThrown(error));
   } finally {
     clearTimeout(timer);
   }

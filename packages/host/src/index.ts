@@ -15,7 +15,7 @@ export type { HostLogger, LoggerOptions, LogLevel, LogRecord, LogSink } from './
 export { createLogger, scopeLogger } from './logger.js';
 export type { HostServices, PluginContextInput } from './plugin-context.js';
 export { createPluginContext } from './plugin-context.js';
-export type { LoadError, LoadPhase, PluginEntry, PluginFactory } from './plugin-loader.js';
+export type { LoadError, LoadErrorCode, LoadPhase, PluginEntry, PluginFactory } from './plugin-loader.js';
 export type { PluginFailure, PluginInfo, PluginState, PluginStats, FailureKind } from './plugin-slot.js';
 export type {
   BarTimeListener,

@@ -2,6 +2,7 @@ import { createRequire } from 'node:module';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import {
+  isKeelError,
   type KeelPlugin,
   type Manifest,
   parsePluginConfig,
@@ -29,10 +30,40 @@ export type LoadPhase = 'import' | 'manifest' | 'config' | 'setup';
  */
 export type PluginFactory = () => KeelPlugin;
 
+/** A load error's code: the host's own, or the `code` of a `KeelError` the plugin threw. */
+export type LoadErrorCode = HostErrorCode | (string & {});
+
+/** What a failed load step keeps of the thrown error: its message, and its `code`/`hint` if it is a `KeelError`. */
+export interface ThrownDetail {
+  readonly message: string;
+  readonly code?: string;
+  readonly hint?: string;
+}
+
+/**
+ * The `code` and `hint` of a thrown `KeelError` (also from a duplicated copy of the contract), so
+ * a load error shows what the plugin said the user can do instead of only its message.
+ */
+export function thrownDetail(thrown: unknown, message: string): ThrownDetail {
+  try {
+    if (!isKeelError(thrown)) return { message };
+    const code = thrown.code;
+    const hint = thrown.hint;
+    return {
+      message,
+      ...(typeof code === 'string' && code !== '' ? { code } : {}),
+      ...(typeof hint === 'string' && hint !== '' ? { hint } : {}),
+    };
+  } catch {
+    // A hostile error whose getters throw keeps its message only.
+    return { message };
+  }
+}
+
 /** Calls a factory; a plain plugin object passes through unchanged. */
 export function instantiatePlugin(
   raw: unknown,
-): { ok: true; plugin: unknown } | { ok: false; message: string } {
+): { ok: true; plugin: unknown } | ({ ok: false } & ThrownDetail) {
   if (typeof raw !== 'function') return { ok: true, plugin: raw };
   try {
     const plugin = (raw as () => unknown)();
@@ -45,7 +76,7 @@ export function instantiatePlugin(
     }
     return { ok: true, plugin };
   } catch (error) {
-    return { ok: false, message: `plugin factory threw: ${describeThrown(error)}` };
+    return { ok: false, ...thrownDetail(error, `plugin factory threw: ${describeThrown(error)}`) };
   }
 }
 
@@ -55,10 +86,14 @@ export interface LoadError {
   readonly plugin: string;
   readonly phase: LoadPhase;
   readonly message: string;
-  readonly code: HostErrorCode;
+  /**
+   * The `code` of the `KeelError` the plugin threw (its factory, config schema or `setup`), else
+   * the host's code for the phase (`HOST_SETUP_FAILED`, ...).
+   */
+  readonly code: LoadErrorCode;
   /** Position of the entry in the `load()` call. */
   readonly entry: number;
-  /** What to do about it, when the host knows. */
+  /** What to do about it: the thrown `KeelError`'s `hint`, or the host's own when it knows. */
   readonly hint?: string;
 }
 
@@ -160,8 +195,14 @@ export function checkPlugin(
   fromModule = typeof entry.plugin === 'string',
 ): Checked {
   const label = labelOf(raw, source);
-  const parsed = parsePluginManifest(raw);
-  if (!parsed.ok) return fail(label, 'manifest', 'HOST_INVALID_MANIFEST', parsed.error.message, index);
+  let parsed: ReturnType<typeof parsePluginManifest>;
+  try {
+    parsed = parsePluginManifest(raw);
+  } catch (error) {
+    // A manifest getter (or a Proxy) threw: a load error, never a rejected load().
+    return failThrown(label, 'manifest', 'HOST_INVALID_MANIFEST', error, index);
+  }
+  if (!parsed.ok) return failWith(label, 'manifest', 'HOST_INVALID_MANIFEST', parsed.error, index);
   const { manifest } = parsed;
   if (taken.has(manifest.id)) {
     return fail(
@@ -185,8 +226,14 @@ export function checkPlugin(
         refusal.hint,
       );
   }
-  const config = parsePluginConfig(plugin, entry.config);
-  if (!config.ok) return fail(manifest.id, 'config', 'HOST_INVALID_CONFIG', config.error.message, index);
+  let config: ReturnType<typeof parsePluginConfig>;
+  try {
+    config = parsePluginConfig(plugin, entry.config);
+  } catch (error) {
+    // zod rethrows what a refine/transform throws: a plugin's own KeelError keeps its code and hint.
+    return failThrown(manifest.id, 'config', 'HOST_INVALID_CONFIG', error, index);
+  }
+  if (!config.ok) return failWith(manifest.id, 'config', 'HOST_INVALID_CONFIG', config.error, index);
   return {
     ok: true,
     candidate: {
@@ -204,7 +251,7 @@ export function checkPlugin(
 export function loadError(
   plugin: string,
   phase: LoadPhase,
-  code: HostErrorCode,
+  code: LoadErrorCode,
   message: string,
   entry: number,
   hint?: string,
@@ -214,6 +261,39 @@ export function loadError(
       ? { plugin, phase, message, code, entry }
       : { plugin, phase, message, code, entry, hint },
   );
+}
+
+/** A load error from a thrown value: its `KeelError` code and hint win over `fallback`. */
+export function thrownLoadError(
+  plugin: string,
+  phase: LoadPhase,
+  fallback: HostErrorCode,
+  detail: ThrownDetail,
+  entry: number,
+): LoadError {
+  return loadError(plugin, phase, detail.code ?? fallback, detail.message, entry, detail.hint);
+}
+
+function failThrown(
+  plugin: string,
+  phase: LoadPhase,
+  fallback: HostErrorCode,
+  thrown: unknown,
+  entry: number,
+): Checked {
+  const detail = thrownDetail(thrown, describeThrown(thrown));
+  return { ok: false, error: thrownLoadError(plugin, phase, fallback, detail, entry) };
+}
+
+/** A contract parse failure keeps the host's phase code and passes the contract's hint on. */
+function failWith(
+  plugin: string,
+  phase: LoadPhase,
+  code: HostErrorCode,
+  error: { message: string; hint?: string | undefined },
+  entry: number,
+): Checked {
+  return fail(plugin, phase, code, error.message, entry, error.hint);
 }
 
 function fail(

@@ -14,7 +14,14 @@ import {
 } from '@keel/contract';
 import { describeThrown, type HostErrorCode } from './errors.js';
 import { immutableBar } from './immutable-bar.js';
-import { importPlugin, instantiatePlugin, type LoadPhase } from './plugin-loader.js';
+import {
+  importPlugin,
+  instantiatePlugin,
+  type LoadErrorCode,
+  type LoadPhase,
+  type ThrownDetail,
+  thrownDetail,
+} from './plugin-loader.js';
 import { sanitizeReading } from './readings.js';
 import { BarRing, RingWindow } from './ring-window.js';
 import { WorkerServices } from './worker-context.js';
@@ -28,8 +35,15 @@ const lifetime = new AbortController();
 /** The running `onBar` call's controller: `ctx.signal` is its signal while the call runs. */
 let call: { id: number; controller: AbortController } | null = null;
 
-function fail(phase: LoadPhase, code: HostErrorCode, message: string): void {
-  post({ t: 'failed', phase, code, message });
+function fail(phase: LoadPhase, code: LoadErrorCode, message: string, hint?: string): void {
+  post(
+    hint === undefined ? { t: 'failed', phase, code, message } : { t: 'failed', phase, code, message, hint },
+  );
+}
+
+/** A thrown value as a failure: a `KeelError`'s code and hint win over the phase's host code. */
+function failThrown(phase: LoadPhase, fallback: HostErrorCode, detail: ThrownDetail): void {
+  fail(phase, detail.code ?? fallback, detail.message, detail.hint);
 }
 
 async function load(): Promise<{ plugin: KeelPlugin; config: unknown; window: number } | undefined> {
@@ -37,10 +51,11 @@ async function load(): Promise<{ plugin: KeelPlugin; config: unknown; window: nu
   const imported = await importPlugin(init.url, process.cwd());
   if (!imported.ok) return void fail('import', imported.code, imported.message);
   const instance = instantiatePlugin(imported.plugin);
-  if (!instance.ok) return void fail('import', 'HOST_IMPORT_FAILED', instance.message);
+  if (!instance.ok) return void failThrown('import', 'HOST_IMPORT_FAILED', instance);
   post({ t: 'phase', phase: 'manifest' });
   const parsed = parsePluginManifest(instance.plugin);
-  if (!parsed.ok) return void fail('manifest', 'HOST_INVALID_MANIFEST', parsed.error.message);
+  if (!parsed.ok)
+    return void fail('manifest', 'HOST_INVALID_MANIFEST', parsed.error.message, parsed.error.hint);
   if (parsed.manifest.id !== init.pluginId) {
     return void fail(
       'manifest',
@@ -50,8 +65,14 @@ async function load(): Promise<{ plugin: KeelPlugin; config: unknown; window: nu
   }
   post({ t: 'phase', phase: 'config' });
   const plugin = instance.plugin as KeelPlugin;
-  const config = parsePluginConfig(plugin, init.config);
-  if (!config.ok) return void fail('config', 'HOST_INVALID_CONFIG', config.error.message);
+  let config: ReturnType<typeof parsePluginConfig>;
+  try {
+    config = parsePluginConfig(plugin, init.config);
+  } catch (error) {
+    // zod rethrows what a refine/transform throws.
+    return void failThrown('config', 'HOST_INVALID_CONFIG', thrownDetail(error, describeThrown(error)));
+  }
+  if (!config.ok) return void fail('config', 'HOST_INVALID_CONFIG', config.error.message, config.error.hint);
   return { plugin, config: config.config, window: parsed.manifest.window };
 }
 
@@ -81,7 +102,7 @@ async function serve(plugin: KeelPlugin, config: unknown, windowSize: number): P
     if (plugin.setup !== undefined) await plugin.setup.call(plugin, ctx);
     await services.settleRegistrations();
   } catch (error) {
-    fail('setup', 'HOST_SETUP_FAILED', describeThrown(error));
+    failThrown('setup', 'HOST_SETUP_FAILED', thrownDetail(error, describeThrown(error)));
     return;
   }
   post({ t: 'ready' });

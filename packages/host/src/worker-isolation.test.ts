@@ -203,6 +203,13 @@ describe('worker isolation', () => {
       extra: `setup() { throw new Error('no database'); },`,
       onBar: `return { active: false, score: 0, status: 'ok' };`,
     });
+    // Shaped like a KeelError from another copy of @keel/contract: its code and hint cross the thread.
+    const hintedSetup = await plugins.write('hinted-setup.mjs', {
+      id: 'w-hinted-setup',
+      worker: true,
+      extra: `setup() { throw Object.assign(new Error('ACME_KEY is not set'), { code: 'ACME_NO_KEY', field: 'key', hint: 'export ACME_KEY=<your key>' }); },`,
+      onBar: `return { active: false, score: 0, status: 'ok' };`,
+    });
     const factory = path.join(plugins.path, 'factory.mjs');
     await writeFile(
       factory,
@@ -221,6 +228,7 @@ describe('worker isolation', () => {
       scheduled,
       { plugin: badConfig, config: { period: 1 } },
       badSetup,
+      hintedSetup,
       factory,
     ]);
     expect(loaded.map((p) => p.id)).toEqual(['w-factory']);
@@ -229,7 +237,10 @@ describe('worker isolation', () => {
       ['w-scheduled', 'manifest', 'HOST_UNSUPPORTED_ISOLATION'],
       ['w-bad-config', 'config', 'HOST_INVALID_CONFIG'],
       ['w-bad-setup', 'setup', 'HOST_SETUP_FAILED'],
+      ['w-hinted-setup', 'setup', 'ACME_NO_KEY'],
     ]);
+    expect(errors[4]?.hint).toBe('export ACME_KEY=<your key>');
+    expect(errors[3]).not.toHaveProperty('hint');
     expect(errors[0]?.message).toMatch(/needs a plugin loaded from a package name or file path/);
     expect(errors[0]?.hint).toMatch(/plugin: '\.\/my-plugin\.js'/);
     expect(errors[1]?.message).toBe('isolation "worker" does not support schedule jobs yet');

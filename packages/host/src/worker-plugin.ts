@@ -1,7 +1,7 @@
 import type { Worker } from 'node:worker_threads';
 import type { Bar, HostContext, Logger, SensorReading, SensorRow } from '@keel/contract';
 import { describeThrown, type HostErrorCode } from './errors.js';
-import type { LoadPhase } from './plugin-loader.js';
+import type { LoadErrorCode, LoadPhase } from './plugin-loader.js';
 import type { BarRing, RingWindow } from './ring-window.js';
 import { WorkerBridge } from './worker-bridge.js';
 import { DEFAULT_WORKER_MEM_MB, launchWorker } from './worker-launch.js';
@@ -18,7 +18,13 @@ export type WorkerOutcome =
 
 export type WorkerStart =
   | { readonly ok: true }
-  | { readonly ok: false; readonly phase: LoadPhase; readonly code: HostErrorCode; readonly message: string };
+  | {
+      readonly ok: false;
+      readonly phase: LoadPhase;
+      readonly code: LoadErrorCode;
+      readonly message: string;
+      readonly hint?: string;
+    };
 
 /** What the pipeline hands over for one call: the bar and the partial step of the earlier layers. */
 export interface WorkerCall {
@@ -328,7 +334,13 @@ class WorkerRun {
         this.finishStart({ ok: true });
         return;
       case 'failed':
-        this.finishStart({ ok: false, phase: message.phase, code: message.code, message: message.message });
+        this.finishStart({
+          ok: false,
+          phase: message.phase,
+          code: message.code,
+          message: message.message,
+          ...(typeof message.hint === 'string' ? { hint: message.hint } : {}),
+        });
         this.kill();
         return;
       case 'result': {

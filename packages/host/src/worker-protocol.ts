@@ -1,6 +1,5 @@
 import type { Bar, BusEvent, JsonValue, SensorReading, SensorRow } from '@keel/contract';
-import type { HostErrorCode } from './errors.js';
-import type { LoadPhase } from './plugin-loader.js';
+import type { LoadErrorCode, LoadPhase } from './plugin-loader.js';
 
 // The messages between the host and a plugin's worker thread. Everything here is plain data (the
 // structured-clone subset that JSON also has, plus the bars' numbers): functions cannot cross threads.
@@ -84,8 +83,10 @@ export type WorkerMessage =
   | {
       readonly t: 'failed';
       readonly phase: LoadPhase;
-      readonly code: HostErrorCode;
+      /** The host's phase code, or the code of the `KeelError` the plugin threw. */
+      readonly code: LoadErrorCode;
       readonly message: string;
+      readonly hint?: string;
     }
   | { readonly t: 'result'; readonly id: number; readonly ok: true; readonly reading: unknown }
   | {
