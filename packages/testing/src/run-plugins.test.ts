@@ -93,6 +93,35 @@ describe('runPlugin', () => {
     expect(run.panel).toEqual({ status: 'ok', stats: { tag: 'y' } });
   });
 
+  it('returns every job run of a long replay, not only the newest 1,000 the host keeps', async () => {
+    const ran: number[] = [];
+    const ticker = definePlugin({
+      id: 'ticker',
+      name: 'Ticker',
+      version: '1.0.0',
+      category: 'diag',
+      schedule: [
+        {
+          when: 'every 1m',
+          run(_ctx, tick) {
+            ran.push(tick.scheduledAt);
+            return { success: true };
+          },
+        },
+      ],
+    });
+    // Three sessions of one-minute bars: 1,170 bars, a run on each.
+    const bars = sessionBars({
+      calendar: nyse,
+      dates: ['2024-07-08', '2024-07-09', '2024-07-10'],
+      intervalMs: 60_000,
+    });
+    const run = await runPlugin(ticker, bars);
+    expect(ran.length).toBeGreaterThan(1_000);
+    expect(run.runs.map((r) => r.scheduledAt)).toEqual(ran);
+    expect(run.runs[0]?.scheduledAt).toBe(bars[0]?.time);
+  });
+
   it('throws TESTING_LOAD_FAILED naming the load error', async () => {
     await expect(runPlugin(up, [], { config: { nope: 1 } })).rejects.toMatchObject({
       code: 'TESTING_LOAD_FAILED',

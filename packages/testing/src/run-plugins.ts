@@ -55,6 +55,10 @@ export async function runPlugins(
 ): Promise<PluginsRun> {
   const host = createTestHost(options);
   try {
+    // Observed as they are recorded: `host.runs()` is a bounded log (the newest 1,000), so reading
+    // it at the end would silently drop the oldest runs of a long replay.
+    const runs: RunRecord[] = [];
+    host.onRun((record) => void runs.push(record));
     const { loaded, errors } = await host.load(entries.map(toHostEntry));
     const events: BusEvent[] = [];
     host.bus.on('*', (event) => void events.push(event));
@@ -84,7 +88,7 @@ export async function runPlugins(
       steps,
       rejected,
       info: host.plugins(),
-      runs: host.runs(),
+      runs,
       events,
       panels,
       loadErrors: errors,
