@@ -547,17 +547,21 @@ class PluginHost implements Host {
       sessions.cross(time);
       if (runtime.bus.stats().queued > 0) await this.idle();
     };
+    // Events not yet delivered, or `on:<type>` runs they started (delivery may already have
+    // happened during an async onBar), settle before the next bar.
+    const unsettled = (): boolean => runtime.bus.stats().queued > 0 || runtime.scheduler.busy();
     // Synchronous check, so bars with nothing due cost no promise and no await.
     const needsAdvance = (time: number): boolean =>
-      !(time < nextDue) || runtime.scheduler.time() === undefined || runtime.bus.stats().queued > 0;
+      !(time < nextDue) || runtime.scheduler.time() === undefined || unsettled();
     const advance = async (time: number): Promise<void> => {
       const scheduler = runtime.scheduler;
       const current = scheduler.time();
       if (current !== undefined && time <= current) return;
       if (current !== undefined && time < nextDue) {
         runtime.advanceReplayTime(time);
-        // Events published by plugins on the previous bar reach `on:` jobs before this bar.
-        if (runtime.bus.stats().queued > 0) await this.idle();
+        // Events published by plugins on the previous bar reach `on:` jobs (and those runs finish)
+        // before this bar.
+        if (unsettled()) await this.idle();
         return;
       }
       if (current === undefined) {
@@ -570,7 +574,7 @@ class PluginHost implements Host {
         return;
       }
       // Events of earlier bars reach their handlers before anything due later runs.
-      if (runtime.bus.stats().queued > 0) await this.idle();
+      if (unsettled()) await this.idle();
       // Step through each due time so a job's ctx.clock reads its own due time, not the bar's.
       for (;;) {
         const next = soonest();
@@ -796,13 +800,20 @@ class PluginHost implements Host {
   }
 
   async idle(): Promise<void> {
-    // A job can publish an event whose handler calls RPC that publishes again: settle until quiet.
-    for (let i = 0; i < 10; i++) {
+    // A job can publish an event whose handler calls RPC that publishes again, and delivering an
+    // event starts the `on:<type>` jobs it triggers: settle until the pipeline, the scheduler and
+    // the bus are all quiet at once, not only the bus after one pass.
+    const { scheduler, bus } = this.runtime;
+    for (let round = 0; round < MAX_IDLE_ROUNDS; round++) {
       await this.pipeline.idle();
-      await this.runtime.scheduler.idle();
-      await this.runtime.bus.idle();
-      if (this.runtime.bus.stats().queued === 0) return;
+      await scheduler.idle();
+      await bus.idle();
+      if (!this.pipeline.busy && !scheduler.busy() && bus.stats().queued === 0) return;
     }
+    // Two plugins whose jobs trigger each other forever never settle: say so instead of hanging.
+    this.log.warn('host.idle() gave up waiting: jobs and events kept triggering each other', {
+      rounds: MAX_IDLE_ROUNDS,
+    });
   }
 
   async dispose(): Promise<void> {
@@ -850,6 +861,9 @@ class PluginHost implements Host {
     if (this.disposed) throw new HostError('HOST_DISPOSED', 'the host has been disposed');
   }
 }
+
+/** Rounds of pipeline → scheduler → bus settling `idle()` waits through before it gives up. */
+const MAX_IDLE_ROUNDS = 1000;
 
 /**
  * Runs a lifecycle hook; resolves to what failed (message, and a thrown `KeelError`'s code and

@@ -98,8 +98,13 @@ export interface Scheduler {
   runs(filter?: RunFilter): RunRecord[];
   /** Every job and when it is next due, soonest first. */
   nextRuns(): NextRun[];
-  /** Resolves when no run is in progress. */
+  /**
+   * Resolves when no run is in progress and no scan of due times is under way (a scan yields
+   * between instants, so a moment with no run does not mean every due run has started).
+   */
   idle(): Promise<void>;
+  /** True while a run is in progress or due times are being scanned: `idle()` would wait. */
+  busy(): boolean;
   /** Stops timers and removes every plugin. */
   dispose(): void;
 }
@@ -599,9 +604,16 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
       );
     },
     idle(): Promise<void> {
-      if (active === 0) return Promise.resolve();
-      return new Promise((resolve) => idleWaiters.push(resolve));
+      if (active === 0 && scanning === undefined) return Promise.resolve();
+      return (async () => {
+        for (;;) {
+          if (scanning !== undefined) await scanning.catch(() => undefined);
+          else if (active > 0) await new Promise<void>((resolve) => idleWaiters.push(resolve));
+          else return;
+        }
+      })();
     },
+    busy: () => active > 0 || scanning !== undefined,
     dispose(): void {
       started = false;
       arm();
