@@ -14,7 +14,7 @@ import { SessionEvents } from './session-events.js';
 import type { EventBus } from './services/event-bus.js';
 import { evaluatePanel, type PanelView } from './services/panel.js';
 import type { RunFilter, RunRecord } from './services/run-log.js';
-import type { NextRun } from './services/scheduler.js';
+import { isPeriodicKind, type NextRun } from './services/scheduler.js';
 import {
   checkPlugin,
   importPlugin,
@@ -533,10 +533,13 @@ class PluginHost implements Host {
     // Earliest time any job is due; bars before it skip the scheduler entirely (the hot path).
     let nextDue = Number.NEGATIVE_INFINITY;
     const sessions = this.sessions;
-    // Jobs and the market_open / market_close instants, in one time order.
-    const soonest = (): number => {
+    // Jobs and the market_open / market_close instants, in one time order. `calendarOnly` leaves
+    // out periodic jobs (`every …`, `@idle`): a replay steps through calendar instants one by one,
+    // while periodic runs missed inside a gap between bars coalesce into one at the bar.
+    const soonest = (calendarOnly = false): number => {
       let next = sessions.edge;
       for (const run of runtime.scheduler.nextRuns()) {
+        if (calendarOnly && isPeriodicKind(run.kind)) continue;
         if (run.nextAt !== null && run.nextAt < next) next = run.nextAt;
       }
       return next;
@@ -575,14 +578,16 @@ class PluginHost implements Host {
       }
       // Events of earlier bars reach their handlers before anything due later runs.
       if (unsettled()) await this.idle();
-      // Step through each due time so a job's ctx.clock reads its own due time, not the bar's.
+      // Step through each calendar due time so a job's ctx.clock reads its own due time, not the
+      // bar's: @open / @close / cron run once per occurrence even when bars skip sessions. Periodic
+      // jobs wait for the bar, and run once for the whole gap (the contract's "missed runs coalesce").
       for (;;) {
-        const next = soonest();
+        const next = soonest(true);
         const from = scheduler.time();
         if (!(next < time) || (from !== undefined && next <= from)) break;
         runtime.advanceReplayTime(next);
         await crossSessions(next);
-        await scheduler.advanceTo(next);
+        await scheduler.advanceTo(next, { deferPeriodic: true });
         await this.idle();
       }
       runtime.advanceReplayTime(time);

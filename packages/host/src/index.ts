@@ -71,6 +71,7 @@ export { createRpcRegistry } from './services/rpc.js';
 export type { RunFilter, RunRecord } from './services/run-log.js';
 export type {
   AddJobsOptions,
+  AdvanceOptions,
   JobContextFactory,
   JobContextInfo,
   NextRun,

@@ -87,13 +87,15 @@ describe('scheduler intervals in virtual time', () => {
     expect(runs.every((r) => r.success && r.coalesced === 0)).toBe(true);
   });
 
-  it('fires every due time in order when the window is crossed in one jump, async jobs too', async () => {
+  // Cron is calendar-anchored: every occurrence runs, however far one advance jumps. (Periodic
+  // `every …` jobs coalesce instead: see the next test.)
+  it('fires every cron occurrence in order when the window is crossed in one jump, async jobs too', async () => {
     const { scheduler, advance, ctx } = setup(start - 1);
     const order: string[] = [];
     scheduler.add(
       'p',
       [
-        job('interval_5m', async (_c, tick) => {
+        job('*/5 * * * *', async (_c, tick) => {
           await Promise.resolve();
           order.push(`5m@${(tick.scheduledAt - start) / MIN}`);
           return { success: true };
@@ -104,7 +106,7 @@ describe('scheduler intervals in virtual time', () => {
     scheduler.add(
       'q',
       [
-        job('every 20m', (_c, tick) => {
+        job('*/20 * * * *', (_c, tick) => {
           order.push(`20m@${(tick.scheduledAt - start) / MIN}`);
           return { success: true };
         }),
@@ -115,7 +117,68 @@ describe('scheduler intervals in virtual time', () => {
     await advance(start + HOUR - 1);
     await scheduler.idle();
     expect(scheduler.runs({ plugin: 'p' })).toHaveLength(12);
+    expect(scheduler.runs().every((r) => r.coalesced === 0)).toBe(true);
     expect(order.slice(0, 7)).toEqual(['20m@0', '5m@0', '5m@5', '5m@10', '5m@15', '20m@20', '5m@20']);
+  });
+
+  it('coalesces the `every …` due times one jump passes into one run at the latest, in time order', async () => {
+    const { scheduler, advance, ctx } = setup(start - 1);
+    const order: string[] = [];
+    const ticks: ScheduleTick[] = [];
+    const record = (label: string) => (_c: HostContext, tick: ScheduleTick) => {
+      ticks.push(tick);
+      order.push(`${label}@${(tick.scheduledAt - start) / MIN}`);
+      return { success: true };
+    };
+    scheduler.add('p', [job('interval_5m', record('5m'))], ctx('p'));
+    scheduler.add('q', [job('every 20m', record('20m')), job('*/15 * * * *', record('cron'))], ctx('q'));
+    await advance(start - 1);
+    await advance(start + HOUR - 1);
+    await scheduler.idle();
+    // Cron runs at each quarter hour; each interval job runs once, at its last due time.
+    expect(order).toEqual(['cron@0', 'cron@15', 'cron@30', '20m@40', 'cron@45', '5m@55']);
+    expect(ticks.filter((t) => t.job !== '*/15 * * * *').map((t) => [t.job, t.coalesced])).toEqual([
+      ['every 20m', 2],
+      ['interval_5m', 11],
+    ]);
+    expect(scheduler.runs().find((r) => r.job === 'interval_5m')).toMatchObject({ coalesced: 11 });
+    // The next due times follow the folded run, not the first missed one.
+    expect(scheduler.nextRuns().find((n) => n.job === 'interval_5m')?.nextAt).toBe(start + HOUR);
+    expect(scheduler.time()).toBe(start + HOUR - 1);
+  });
+
+  it('with deferPeriodic leaves `every …` jobs for the next plain advance, which runs them once', async () => {
+    const { scheduler, clock, ctx } = setup(start);
+    const ticks: ScheduleTick[] = [];
+    scheduler.add(
+      'p',
+      [
+        job('every 1m', (_c, tick) => {
+          ticks.push(tick);
+          return { success: true };
+        }),
+        job('*/10 * * * *', (_c, tick) => {
+          ticks.push(tick);
+          return { success: true };
+        }),
+      ],
+      ctx('p'),
+    );
+    await scheduler.advanceTo(start);
+    for (const minutes of [10, 20]) {
+      clock.set(start + minutes * MIN);
+      await scheduler.advanceTo(start + minutes * MIN, { deferPeriodic: true });
+    }
+    clock.set(start + 25 * MIN);
+    await scheduler.advanceTo(start + 25 * MIN);
+    expect(ticks.map((t) => [t.job, (t.scheduledAt - start) / MIN, t.coalesced])).toEqual([
+      ['every 1m', 0, 0],
+      ['*/10 * * * *', 0, 0],
+      ['*/10 * * * *', 10, 0],
+      ['*/10 * * * *', 20, 0],
+      ['every 1m', 25, 24],
+    ]);
+    expect(scheduler.time()).toBe(start + 25 * MIN);
   });
 
   it('never overlaps a job slower than its interval: due times coalesce into one follow-up run', async () => {
@@ -187,8 +250,8 @@ describe('scheduler market times', () => {
     const begin = utc('2024-03-08T19:00:00Z');
     const { scheduler, advance, ctx } = setup(begin);
     scheduler.add('i', [job('@idle 1h')], ctx('i'));
-    await advance(begin);
-    await advance(utc('2024-03-11T16:00:00Z'));
+    // Hour by hour, as hourly bars would: one jump over the weekend would coalesce into one run.
+    for (let t = begin; t <= utc('2024-03-11T16:00:00Z'); t += HOUR) await advance(t);
     const runs = scheduler.runs();
     // Friday 21:00Z (the close) to Monday 13:00Z, hourly; the session opens 13:30Z (EDT from Sunday).
     expect(runs).toHaveLength(65);
@@ -341,8 +404,7 @@ describe('scheduler run records', () => {
     const clock = createManualClock(start);
     const scheduler = createScheduler({ calendar: nyse, clock, runLogSize: 5 });
     scheduler.add('p', [job('every 1m')], contextFor('p', clock));
-    await scheduler.advanceTo(start);
-    await scheduler.advanceTo(start + 11 * MIN);
+    for (let t = start; t <= start + 11 * MIN; t += MIN) await scheduler.advanceTo(t);
     const runs = scheduler.runs();
     expect(runs).toHaveLength(5);
     expect(runs.map((r) => (r.scheduledAt - start) / MIN)).toEqual([7, 8, 9, 10, 11]);
@@ -378,6 +440,7 @@ describe('scheduler run records', () => {
       /^TIMEOUT: hang\/every 1m ran 20 ms, over its budget of 20 ms/,
     );
     expect(signal?.aborted).toBe(true);
+    await advance(start + MIN);
     await advance(start + 2 * MIN);
     expect(calls).toBe(1);
     expect(scheduler.runs({ plugin: 'fine' })).toHaveLength(3);

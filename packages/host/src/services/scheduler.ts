@@ -53,6 +53,20 @@ export interface AddJobsOptions {
   budget?: Budget;
 }
 
+export interface AdvanceOptions {
+  /**
+   * Leave periodic jobs (`every …`, `@idle`) due by this time for the next advance without this
+   * flag, which runs each once. A replay passes it while it steps through the calendar instants
+   * inside one gap between bars, so a gap gives one periodic run, not one per instant.
+   */
+  readonly deferPeriodic?: boolean;
+}
+
+/** Periodic schedules coalesce in virtual time; the others are calendar events, run per occurrence. */
+export function isPeriodicKind(kind: ScheduleKind): boolean {
+  return kind === 'interval' || kind === 'idle';
+}
+
 export interface NextRun {
   readonly plugin: string;
   readonly job: string;
@@ -77,10 +91,13 @@ export interface Scheduler {
   remove(pluginId: string): boolean;
   /**
    * Virtual time (replay): fires everything due up to and including `time`, in time order. The
-   * first call also fires what is due exactly at `time`. Resolves once every due run has started
-   * and those that settle on microtasks have finished; `idle()` waits for the rest.
+   * first call also fires what is due exactly at `time`. Calendar-anchored jobs (`@open`, `@close`,
+   * cron) run once per occurrence; periodic ones (`every …`, `@idle`) whose due times were passed
+   * run once, at the latest due time ≤ `time`, with `tick.coalesced` counting the others ("missed
+   * runs coalesce"). Resolves once every due run has started and those that settle on microtasks
+   * have finished; `idle()` waits for the rest.
    */
-  advanceTo(time: number): Promise<void>;
+  advanceTo(time: number, options?: AdvanceOptions): Promise<void>;
   /** Wall-clock mode: timers fire due jobs; runs missed while asleep coalesce into one per job. */
   start(): void;
   stop(): void;
@@ -118,7 +135,11 @@ interface Job {
   readonly trigger: Trigger | undefined;
   readonly context: JobContextFactory<unknown>;
   readonly timeoutMs: number | undefined;
+  /** `every …` / `@idle`: coalesces in virtual time. */
+  readonly periodic: boolean;
   nextDue: number | undefined;
+  /** Due times folded into the run at `nextDue` (periodic jobs in virtual time). */
+  folded: number;
   running: boolean;
   pending: number;
   pendingAt: number;
@@ -169,6 +190,7 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
   let target: number | undefined;
   let scanning: Promise<void> | undefined;
   let catchUpCoalesces = false;
+  let deferPeriodic = false;
   let started = false;
   let timer: ReturnType<typeof setTimeout> | undefined;
   let active = 0;
@@ -225,7 +247,9 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
         trigger,
         context: context as JobContextFactory<unknown>,
         timeoutMs: (entry.budget ?? addOptions.budget)?.timeoutMs,
+        periodic: isPeriodicKind(parsed.schedule.kind),
         nextDue: undefined,
+        folded: 0,
         running: false,
         pending: 0,
         pendingAt: 0,
@@ -292,7 +316,7 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
     for (const job of jobs) job.nextDue = nextOf(job, t);
   }
 
-  function advanceTo(time: number): Promise<void> {
+  function advanceTo(time: number, advanceOptions: AdvanceOptions = {}): Promise<void> {
     if (typeof time !== 'number' || !Number.isFinite(time)) {
       throw new SchedulerError(
         'SCHEDULER_INVALID_OPTION',
@@ -318,7 +342,40 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
     if (now === undefined) initAt(time - 1);
     target = time;
     catchUpCoalesces = false;
+    deferPeriodic = advanceOptions.deferPeriodic === true;
+    if (!deferPeriodic) foldPeriodic(time);
     return scan();
+  }
+
+  // A periodic job whose due times this advance passes runs once, at the latest of them: over
+  // daily bars `every 30s` is one run per bar (coalesced 2,879), not 2,880.
+  function foldPeriodic(limit: number): void {
+    for (const job of jobs) {
+      const due = job.nextDue;
+      if (!job.periodic || due === undefined || due > limit) continue;
+      let at = due;
+      let extra = 0;
+      if (job.schedule.kind === 'interval') {
+        const every = job.schedule.everyMs;
+        // Due times are multiples of the period (see createTrigger): count them, do not step.
+        const last = Math.floor(limit / every) * every;
+        if (last > due) {
+          extra = Math.round((last - due) / every);
+          at = last;
+        }
+      } else {
+        for (
+          let n = nextOf(job, at);
+          n !== undefined && n <= limit && extra < MAX_CATCH_UP;
+          n = nextOf(job, at)
+        ) {
+          at = n;
+          extra++;
+        }
+      }
+      job.nextDue = at;
+      job.folded += extra;
+    }
   }
 
   function scan(): Promise<void> {
@@ -344,20 +401,25 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
     for (;;) {
       const limit = target!;
       let x: number | undefined;
+      const defer = deferPeriodic;
       for (const job of jobs) {
         const due = job.nextDue;
+        if (defer && job.periodic) continue;
         if (due !== undefined && due <= limit && (x === undefined || due < x)) x = due;
       }
       if (x === undefined) {
         now = limit;
         return true;
       }
-      now = x;
+      // A periodic run folded to its latest due time may be earlier than a calendar instant an
+      // earlier advance stopped at: the scheduler's time never moves back.
+      if (now === undefined || x > now) now = x;
       let waiting = false;
       for (const job of jobs) {
-        if (job.nextDue !== x || job.removed) continue;
+        if (job.nextDue !== x || job.removed || (defer && job.periodic)) continue;
         let at = x;
-        let extra = 0;
+        let extra = job.folded;
+        job.folded = 0;
         if (catchUpCoalesces) {
           for (
             let n = nextOf(job, at);
@@ -522,6 +584,7 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
     if (now === undefined) initAt(t);
     if (target === undefined || t > target) target = t;
     catchUpCoalesces = true;
+    deferPeriodic = false;
     scan().then(arm, arm);
   }
 
@@ -544,6 +607,7 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
       target = undefined;
       for (const job of jobs) {
         job.nextDue = undefined;
+        job.folded = 0;
         job.pending = 0;
         job.pendingEvent = undefined;
       }
