@@ -24,22 +24,3 @@ export type PythonErrorCode = keyof typeof PYTHON_ERROR_CODES;
 
 /** Errors raised by `@keel/python`: one line, naming the field or file, with a `hint` where the user can act. */
 export class PythonError extends KeelError<PythonErrorCode> {}
-
-/**
- * The one-line text a load error shows. The host records a factory's or `setup`'s failure by its
- * message only, so the hint travels inside it.
- */
-export function loadMessage(error: PythonError): string {
-  return error.hint === undefined ? error.message : `${error.message} (hint: ${error.hint})`;
-}
-
-/** The same error with its hint carried in the message, for the host's load-error record. */
-export function withHintInMessage(error: unknown): unknown {
-  if (!(error instanceof PythonError) || error.hint === undefined || error.message.includes('(hint: '))
-    return error;
-  return new PythonError(error.code, loadMessage(error), {
-    ...(error.field === undefined ? {} : { field: error.field }),
-    hint: error.hint,
-    cause: error,
-  });
-}

@@ -3,7 +3,7 @@ import type { PluginEntry } from '@keel/host';
 import { createScheduledPlugin } from './dialects/scheduled.js';
 import { createSensorPlugin } from './dialects/sensor.js';
 import { createServicePlugin } from './dialects/service.js';
-import { loadMessage, PythonError } from './errors.js';
+import { PythonError } from './errors.js';
 import { type InspectResult, inspectPlugin } from './inspect-plugin.js';
 import { type PythonPluginOptions, type ResolvedPlugin, resolvePluginOptions } from './options.js';
 
@@ -38,7 +38,8 @@ export function pythonPlugin(spec: string | PythonPluginOptions): PluginEntry {
 
 /** The dialect's Keel plugin for an inspected class (a fresh closure, and so a fresh process, per call). */
 export function createPythonPlugin(resolved: ResolvedPlugin, inspected: InspectResult): KeelPlugin {
-  if (!inspected.ok) throw loadFailure(inspected.error);
+  // The host's load error keeps this PythonError's code and hint.
+  if (!inspected.ok) throw inspected.error;
   const info = inspected.info;
   switch (info.dialect) {
     case 'sensor':
@@ -56,17 +57,8 @@ function factoryFor(resolved: ResolvedPlugin, inspected: InspectResult): () => K
 
 function failingFactory(error: PythonError): () => KeelPlugin {
   return () => {
-    throw loadFailure(error);
+    throw error;
   };
-}
-
-function loadFailure(error: PythonError): PythonError {
-  // The host keeps only the message of a factory's throw: the hint rides in it.
-  return new PythonError(error.code, loadMessage(error), {
-    ...(error.field === undefined ? {} : { field: error.field }),
-    ...(error.hint === undefined ? {} : { hint: error.hint }),
-    cause: error,
-  });
 }
 
 /** What {@link checkPythonPlugin} reports: the dialect and names, or the load error with its phase and hint. */
@@ -77,7 +69,7 @@ export type PythonPluginCheck =
 /**
  * Imports the class (as `pythonPlugin()` does) and says whether it will load, with the structured
  * error (`code`, `hint`) a config checker or an API can show; the host's load error carries the same
- * text, with the hint inside the message.
+ * code, message and hint.
  */
 export function checkPythonPlugin(spec: string | PythonPluginOptions): PythonPluginCheck {
   let resolved: ResolvedPlugin;

@@ -1,5 +1,5 @@
 import type { Logger } from '@keel/contract';
-import { PythonError, withHintInMessage } from './errors.js';
+import { PythonError } from './errors.js';
 import { type HostCallHandler, PythonProcess } from './python-process.js';
 
 export interface SupervisedOptions {
@@ -32,12 +32,8 @@ export class SupervisedPython {
 
   /** The first start: a failure is the plugin's load error. */
   async start(): Promise<void> {
-    try {
-      await this.spawn();
-    } catch (error) {
-      // The host records a setup failure by its message only: the hint rides in it.
-      throw withHintInMessage(error);
-    }
+    // A PythonError thrown here becomes the load error with its own code and hint.
+    await this.spawn();
   }
 
   /** The running process, or a fresh one (waiting for it to be ready). */

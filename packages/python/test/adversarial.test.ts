@@ -88,7 +88,7 @@ describeWithSharedData('adversarial Python plugins', () => {
         },
         { entry: 12, phase: 'import', message: expect.stringContaining('is not one of the Python dialects') },
       ]);
-      expect(result.errors[1]?.message).toContain('(hint: fix the syntax error');
+      expect(result.errors[1]?.hint).toContain('fix the syntax error');
 
       const readings = new Map<string, SensorReading[]>();
       let steps = 0;

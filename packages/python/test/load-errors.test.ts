@@ -40,9 +40,11 @@ describe('load errors', () => {
     expect(result.loaded.map((p) => p.id)).toEqual(['crashy']);
     expect(result.errors).toHaveLength(1);
     expect(result.errors[0]).toMatchObject({ entry: 0, phase: 'import' });
-    expect(result.errors[0]?.message).toMatch(
-      /python interpreter "\/nonexistent\/python3" not found .*\(hint: install python3/,
-    );
+    expect(result.errors[0]).toMatchObject({ code: 'PYTHON_INTERPRETER_NOT_FOUND' });
+    expect(result.errors[0]?.message).toMatch(/python interpreter "\/nonexistent\/python3" not found/);
+    // The hint is structured, not folded into the message.
+    expect(result.errors[0]?.message).not.toContain('hint');
+    expect(result.errors[0]?.hint).toMatch(/^install python3/);
   });
 
   it("bad options are that entry's load error, never a throw from pythonPlugin()", async () => {
@@ -60,8 +62,10 @@ describe('load errors', () => {
     expect(result.errors.map((e) => e.message)).toEqual([
       expect.stringContaining('is not "file.py:Class"'),
       expect.stringContaining('bogus'),
-      expect.stringMatching(/has no class NoSuchClass .*hint: give the class name after the colon/),
+      expect.stringMatching(/has no class NoSuchClass/),
     ]);
+    expect(result.errors[2]).toMatchObject({ code: 'PYTHON_CLASS_NOT_FOUND' });
+    expect(result.errors[2]?.hint).toMatch(/give the class name after the colon/);
   });
 
   const noPandas = findPythonWithoutPandas();
@@ -108,9 +112,7 @@ describe('load errors', () => {
       expect(out.kind).toBe('step');
       for (const error of result.errors) {
         expect(error.phase).toBe('import');
-        expect(error.message).toContain(
-          '(hint: install pandas: apt-get install python3-pandas or pip install pandas)',
-        );
+        expect(error.hint).toBe('install pandas: apt-get install python3-pandas or pip install pandas');
       }
       expect(result.errors[0]?.message).toContain('imports pandas, which is not installed');
       expect(result.errors[1]?.message).toContain('SMK plugin LastClosePlugin needs pandas');

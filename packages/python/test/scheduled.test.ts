@@ -182,7 +182,8 @@ describeWithSharedData('OptiFIRE scheduled plugins', () => {
       expect(result.loaded).toEqual([]);
       expect(result.errors[0]).toMatchObject({ plugin: 'vol-scaling', phase: 'setup' });
       expect(result.errors[0]?.message).toContain('plan() dependency "mr_signal"');
-      expect(result.errors[0]?.message).toContain('hint:');
+      expect(result.errors[0]).toMatchObject({ code: 'PYTHON_MISSING_DEPENDENCY' });
+      expect(result.errors[0]?.hint).toContain('load the plugin whose describe().outputs lists "mr_signal"');
       await host.dispose();
     }, 120_000);
   });

@@ -10,7 +10,7 @@ import type {
 import { hostShared } from '../host-shared.js';
 import type { ClassInfo } from '../inspect-plugin.js';
 import { processSpec } from '../inspect-plugin.js';
-import { PythonError, withHintInMessage } from '../errors.js';
+import { PythonError } from '../errors.js';
 import { kebabId, type ResolvedPlugin } from '../options.js';
 import { SupervisedPython } from '../supervised-process.js';
 import { readBars } from './bars.js';
@@ -85,16 +85,14 @@ export function createScheduledPlugin(plugin: ResolvedPlugin, info: ClassInfo): 
       const provided = new Set([...HOST_OUTPUTS, ...(plugin.options.provides ?? [])]);
       for (const dependency of info.dependencies ?? []) {
         if (!shared.outputs.has(dependency) && !provided.has(dependency)) {
-          throw withHintInMessage(
-            new PythonError(
-              'PYTHON_MISSING_DEPENDENCY',
-              `${id}: plan() dependency ${JSON.stringify(dependency)} is not an output of any plugin loaded before it`,
-              {
-                field: 'plan.dependencies',
-                value: dependency,
-                hint: `load the plugin whose describe().outputs lists ${JSON.stringify(dependency)} first, or name the data source in the provides option`,
-              },
-            ),
+          throw new PythonError(
+            'PYTHON_MISSING_DEPENDENCY',
+            `${id}: plan() dependency ${JSON.stringify(dependency)} is not an output of any plugin loaded before it`,
+            {
+              field: 'plan.dependencies',
+              value: dependency,
+              hint: `load the plugin whose describe().outputs lists ${JSON.stringify(dependency)} first, or name the data source in the provides option`,
+            },
           );
         }
       }
