@@ -2,7 +2,7 @@
 // `npm start` / `npm test` on a machine that has only Node 20: finds or fetches pnpm 10.34.9,
 // installs the workspace from the lockfile, then builds and runs the app or every check and test.
 import { spawnSync } from 'node:child_process';
-import { rmSync } from 'node:fs';
+import { existsSync, readdirSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ensurePrerequisites } from './prerequisites.mjs';
@@ -37,6 +37,15 @@ function pnpmCommand() {
   return ['npx', ['--yes', `pnpm@${PNPM_VERSION}`]];
 }
 
+/** Every workspace package folder (the globs of pnpm-workspace.yaml: packages/*, apps/*). */
+function workspaceDirs() {
+  return ['packages', 'apps'].flatMap((group) =>
+    readdirSync(path.join(root, group), { withFileTypes: true })
+      .filter((d) => d.isDirectory() && existsSync(path.join(root, group, d.name, 'package.json')))
+      .map((d) => path.join(root, group, d.name)),
+  );
+}
+
 const [pnpm, pnpmPrefix] = pnpmCommand();
 const p = (...args) => run(pnpm, [...pnpmPrefix, ...args]);
 
@@ -59,8 +68,16 @@ if (command === 'start') {
   const extraEnv = ensurePrerequisites();
   // hash-only prints one line as each task starts, so a long build is never silent; a failing
   // task still prints its whole log.
-  console.log('\nBuilding, type-checking and checking the packed packages (turbo; ~2 min on 2 cores)…');
-  p('exec', 'turbo', 'run', 'build', 'typecheck', 'pack:check', '--output-logs=hash-only');
+  // One `tsc -b` over every package's test config builds each package (through its references)
+  // and type-checks sources and tests, sharing one compiler and its parsed files: about a quarter
+  // of the time of one tsc process per package and task. Same configs as `pnpm build` / `pnpm typecheck`.
+  const testConfigs = workspaceDirs()
+    .map((dir) => path.join(dir, 'tsconfig.test.json'))
+    .filter(existsSync);
+  console.log(`\nBuilding and type-checking ${testConfigs.length} packages (one tsc -b; ~1 min on 2 cores)…`);
+  p('exec', 'tsc', '-b', ...testConfigs.map((f) => path.relative(root, f)));
+  console.log(`\nChecking the packed packages (publint + attw through turbo) · ${elapsed()} so far`);
+  p('exec', 'turbo', 'run', 'pack:check', '--output-logs=hash-only');
   console.log(`\nLinting (Biome) · ${elapsed()} so far`);
   p('exec', 'biome', 'check', '.');
   console.log(`\nRunning every test (vitest) · ${elapsed()} so far`);

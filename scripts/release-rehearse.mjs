@@ -316,7 +316,7 @@ try {
       `@keel/host/sqlite without better-sqlite3 gave ${result.sqlite}, not CACHE_SQLITE_UNAVAILABLE`,
     );
     assert(
-      /^HOST_SETUP_FAILED: .*better-sqlite3/.test(result.defaultCache),
+      /^CACHE_SQLITE_UNAVAILABLE: .*better-sqlite3.*\(hint: /.test(result.defaultCache),
       `a plugin using the default SQLite cache without better-sqlite3 gave: ${result.defaultCache}`,
     );
     assert(

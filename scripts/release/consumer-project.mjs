@@ -66,7 +66,7 @@ const cacheUser = definePlugin({
 const defaults = createHost();
 const loaded = await defaults.load([cacheUser]);
 await defaults.dispose();
-const defaultCache = loaded.errors.map((e) => e.code + ': ' + e.message).join('; ') || 'loaded';
+const defaultCache = loaded.errors.map((e) => e.code + ': ' + e.message + (e.hint ? ' (hint: ' + e.hint + ')' : '')).join('; ') || 'loaded';
 
 console.log(JSON.stringify({ replayed: result.accepted, processed: result.processed, rejected: result.rejected, active, sqlite, defaultCache }));
 `;
