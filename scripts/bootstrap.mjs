@@ -66,8 +66,6 @@ if (command === 'start') {
   const started = Date.now();
   const elapsed = () => `${Math.round((Date.now() - started) / 1000)} s`;
   const extraEnv = ensurePrerequisites();
-  // hash-only prints one line as each task starts, so a long build is never silent; a failing
-  // task still prints its whole log.
   // One `tsc -b` builds every package and type-checks its sources and tests, sharing one compiler
   // and its parsed files: about a quarter of the time of one tsc process per package and task. The
   // build configs come first (their references order them); the test configs inherit no references,
@@ -79,7 +77,10 @@ if (command === 'start') {
   console.log(`\nBuilding and type-checking ${dirs.length} packages (one tsc -b; ~1 min on 2 cores)…`);
   p('exec', 'tsc', '-b', ...configs.map((f) => path.relative(root, f)));
   console.log(`\nChecking the packed packages (publint + attw through turbo) · ${elapsed()} so far`);
-  p('exec', 'turbo', 'run', 'pack:check', '--output-logs=hash-only');
+  // hash-only prints one line as each task starts, so a long check is never silent; a failing
+  // task still prints its whole log.
+  // --only: the builds it depends on were just done by tsc -b above.
+  p('exec', 'turbo', 'run', 'pack:check', '--only', '--output-logs=hash-only');
   console.log(`\nLinting (Biome) · ${elapsed()} so far`);
   p('exec', 'biome', 'check', '.');
   console.log(`\nRunning every test (vitest) · ${elapsed()} so far`);
