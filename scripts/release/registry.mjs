@@ -1,4 +1,5 @@
 import { spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import path from 'node:path';
@@ -115,7 +116,8 @@ export async function startVerdaccio({ root, dir, upstream }) {
 
 /** Creates a throwaway user through the npm login API and returns its token. */
 export async function addUser(url, name) {
-  const password = `pw-${Math.random().toString(36).slice(2)}-${Date.now()}`;
+  // A throwaway user on a throwaway loopback registry; random so no two rehearsals share one.
+  const password = randomBytes(18).toString('base64url');
   const response = await fetch(`${url}-/user/org.couchdb.user:${encodeURIComponent(name)}`, {
     method: 'PUT',
     headers: { 'content-type': 'application/json' },
